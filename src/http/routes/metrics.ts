@@ -1,0 +1,19 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type { HttpDeps } from '../server.ts';
+import { requireToken } from '../auth.ts';
+
+export function metricsRoute(deps: HttpDeps): FastifyPluginAsync {
+  return async (app) => {
+    const { ctx } = deps;
+    const auth = requireToken(() => ctx.config.api.tokens);
+    app.get('/metrics', {
+      preHandler: async (request, reply) => {
+        if (ctx.config.api.metrics_auth) await auth(request, reply);
+      },
+    }, async (_request, reply) => {
+      await ctx.collectors.collectAll();
+      const body = await ctx.registry.metrics();
+      return reply.type(ctx.registry.contentType).send(body);
+    });
+  };
+}

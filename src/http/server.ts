@@ -1,0 +1,58 @@
+/**
+ * The agent's HTTP face (fastify): landing page, /metrics, health and readiness, reload, and
+ * the JSON API under /api/v1. Scrapes only read in-memory state.
+ */
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import type { AgentContext } from '../agent/context.ts';
+import { createHttpMetrics } from '../metrics/http.ts';
+import { requireToken } from './auth.ts';
+import { landingRoute } from './routes/landing.ts';
+import { healthRoutes } from './routes/health.ts';
+import { metricsRoute } from './routes/metrics.ts';
+import { apiRoutes } from './routes/api.ts';
+
+export interface HttpDeps {
+  ctx: AgentContext;
+  isReady(): boolean;
+  /** Re-read and apply the config file; resolves with the error message when it was rejected. */
+  reload(): Promise<{ ok: true } | { ok: false; error: string }>;
+}
+
+export async function createHttpServer(deps: HttpDeps, logger: Logger): Promise<FastifyInstance> {
+  const { ctx } = deps;
+  const app = Fastify({
+    loggerInstance: logger.child({ component: 'http' }) as FastifyBaseLogger,
+    disableRequestLogging: true,
+    forceCloseConnections: true,
+    return503OnClosing: true,
+  });
+  const metrics = createHttpMetrics(ctx.registry);
+  const tokens = () => ctx.config.api.tokens;
+
+  app.addHook('onRequest', async (request) => {
+    metrics.inFlight.inc();
+    (request as { gustStart?: bigint }).gustStart = process.hrtime.bigint();
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    metrics.inFlight.dec();
+    const route = request.routeOptions.url ?? 'unmatched';
+    const start = (request as { gustStart?: bigint }).gustStart ?? process.hrtime.bigint();
+    metrics.requests.inc({ method: request.method, route, status_code: String(reply.statusCode) });
+    metrics.duration.observe({ method: request.method, route }, Number(process.hrtime.bigint() - start) / 1e9);
+  });
+  app.setNotFoundHandler(async (request, reply) =>
+    reply.code(404).send({ error: 'Not Found', code: 'GUST_API_NOT_FOUND', message: `no route ${request.method} ${request.url.split('?')[0]}` }),
+  );
+
+  await app.register(landingRoute(deps));
+  await app.register(healthRoutes(deps));
+  await app.register(metricsRoute(deps));
+  app.post('/-/reload', { preHandler: requireToken(tokens) }, async (_request, reply) => {
+    const result = await deps.reload();
+    if (result.ok) return { status: 'success' };
+    return reply.code(400).send({ status: 'error', code: 'GUST_CONFIG_INVALID', message: result.error });
+  });
+  await app.register(apiRoutes(deps), { prefix: '/api/v1' });
+  return app;
+}

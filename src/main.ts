@@ -1,0 +1,67 @@
+/**
+ * CLI: gust-agent [run] [--config PATH] | check-config | parse | rules | --version
+ */
+import { parseArgs } from 'node:util';
+import { errorMessage, GustError } from './errors.ts';
+import { VERSION, REVISION } from './version.ts';
+import { runCommand } from './cli/run.ts';
+import { checkConfigCommand } from './cli/check-config.ts';
+import { parseCommand } from './cli/parse.ts';
+import { rulesCommand } from './cli/rules.ts';
+
+const USAGE = `Usage:
+  gust-agent [run] [--config PATH]          run the agent
+  gust-agent check-config [--config PATH]   validate a config file and exit
+  gust-agent parse --game GAME [--rules FILE] LOGFILE...
+                                            run log files through the extraction rules once and print the exposition
+  gust-agent rules [--config PATH] [--out DIR]
+                                            render Prometheus alerting and recording rules from the alert thresholds
+  gust-agent --version
+
+The config path defaults to $GUST_CONFIG, then /etc/gust-agent/config.yaml.`;
+
+export async function main(argv: string[]): Promise<number> {
+  const commands: Record<string, (args: string[]) => Promise<number>> = {
+    run: runCommand,
+    'check-config': checkConfigCommand,
+    parse: parseCommand,
+    rules: rulesCommand,
+  };
+  const first = argv[0];
+  if (first === '--version' || first === '-v') {
+    process.stdout.write(`gust-agent ${VERSION} (revision ${REVISION}, node ${process.version})\n`);
+    return 0;
+  }
+  if (first === '--help' || first === '-h' || first === 'help') {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  const name = first && !first.startsWith('-') ? first : 'run';
+  const command = commands[name];
+  if (!command) {
+    process.stderr.write(`gust-agent: unknown command "${name}"\n\n${USAGE}\n`);
+    return 2;
+  }
+  try {
+    return await command(first === name ? argv.slice(1) : argv);
+  } catch (err) {
+    const code = err instanceof GustError ? err.code : undefined;
+    process.stderr.write(`gust-agent: ${errorMessage(err)}\n`);
+    return code === 'GUST_USAGE' ? 2 : 1;
+  }
+}
+
+/** Shared by subcommands: --config PATH and the rest. */
+export function parseCommonArgs(args: string[], extra: NonNullable<Parameters<typeof parseArgs>[0]>['options'] = {}) {
+  try {
+    return parseArgs({ args, options: { config: { type: 'string', short: 'c' }, ...extra }, allowPositionals: true, strict: true });
+  } catch (err) {
+    throw new GustError('GUST_USAGE', `${errorMessage(err)}\n\n${USAGE}`);
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}` || process.env.GUST_MAIN === '1') {
+  main(process.argv.slice(2)).then((code) => {
+    if (code !== 0) process.exitCode = code;
+  });
+}

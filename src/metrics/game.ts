@@ -1,0 +1,110 @@
+/**
+ * CATALOGUE section A: game-server state. Gauges are refreshed from the ServerStateStore on
+ * every scrape; counters (restarts, joins, leaves, log events, sessions) are incremented by
+ * the sources and snapshotted with the log offsets so they survive restarts.
+ */
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import type { ServerStateStore, ObservationKey } from '../state/servers.ts';
+import { SOURCES } from '../state/servers.ts';
+import type { Collector } from './collector.ts';
+
+export const LOG_EVENTS = ['chat', 'death', 'kick', 'ban', 'save', 'warning', 'error', 'crash'] as const;
+export type LogEvent = (typeof LOG_EVENTS)[number];
+
+export const SESSION_BUCKETS = [60, 300, 900, 1800, 3600, 7200, 14400, 28800, 86400];
+
+export function createGameCounters(registry: Registry) {
+  const registers = [registry];
+  return {
+    restarts: new Counter({ name: 'gust_server_restarts_total', help: 'Game server restarts or crashes seen in logs or as an uptime reset.', labelNames: ['server'], registers }),
+    joins: new Counter({ name: 'gust_player_joins_total', help: 'Player joins seen in logs.', labelNames: ['server'], registers }),
+    leaves: new Counter({ name: 'gust_player_leaves_total', help: 'Player leaves seen in logs.', labelNames: ['server'], registers }),
+    logEvents: new Counter({ name: 'gust_log_events_total', help: 'Game log events by kind.', labelNames: ['server', 'event'], registers }),
+    sessions: new Histogram({ name: 'gust_player_session_duration_seconds', help: 'Player session length from join/leave pairs.', labelNames: ['server'], buckets: SESSION_BUCKETS, registers }),
+  };
+}
+export type GameCounters = ReturnType<typeof createGameCounters>;
+
+/** Initialise the known label sets of the counters to 0 for a server (CONVENTIONS: known label sets start at 0). */
+export function initGameCounters(counters: GameCounters, server: string): void {
+  counters.restarts.inc({ server }, 0);
+  counters.joins.inc({ server }, 0);
+  counters.leaves.inc({ server }, 0);
+  for (const event of LOG_EVENTS) counters.logEvents.inc({ server, event }, 0);
+}
+
+export function removeGameCounters(counters: GameCounters, server: string): void {
+  counters.restarts.remove({ server });
+  counters.joins.remove({ server });
+  counters.leaves.remove({ server });
+  counters.sessions.remove({ server });
+  for (const event of LOG_EVENTS) counters.logEvents.remove({ server, event });
+}
+
+const GAUGE_FIELDS: Array<[ObservationKey, string, string]> = [
+  ['playersOnline', 'gust_players_online', 'Players online.'],
+  ['playersMax', 'gust_players_max', 'Player slots.'],
+  ['playersQueued', 'gust_players_queued', 'Players waiting in the queue.'],
+  ['playersJoining', 'gust_players_joining', 'Players currently joining.'],
+  ['tickRateHz', 'gust_server_tick_rate_hertz', 'Server frame or tick rate reported by the game.'],
+  ['entities', 'gust_server_entities', 'Entity count reported by the game.'],
+  ['memoryBytes', 'gust_server_memory_bytes', 'Memory used as reported by the game.'],
+  ['networkReceiveBytesPerSecond', 'gust_server_network_receive_bytes_per_second', 'Network receive rate reported by the game.'],
+  ['networkTransmitBytesPerSecond', 'gust_server_network_transmit_bytes_per_second', 'Network transmit rate reported by the game.'],
+  ['startTimeSeconds', 'gust_server_start_time_seconds', 'Unix time the game server started (from its reported uptime).'],
+  ['restarting', 'gust_server_restarting', '1 while the game server announces a restart.'],
+  ['lastSaveTimestampSeconds', 'gust_server_last_save_timestamp_seconds', 'Unix time of the last world save.'],
+];
+
+export interface GameStateCollectorOptions {
+  /** Values older than this are not exported (unknown, not stale-as-fresh). */
+  staleAfterMs: () => number;
+}
+
+/**
+ * Exposes the state store. Series of a server that stops answering keep their labels:
+ * up/probe/last_success stay, value series older than the stale window drop out, so a
+ * dashboard shows a gap instead of an old player count presented as current.
+ */
+export function createGameStateCollector(registry: Registry, state: ServerStateStore, options: GameStateCollectorOptions): Collector {
+  const registers = [registry];
+  const up = new Gauge({ name: 'gust_server_up', help: 'Whether the game server answered its latest probe (1) or not (0).', labelNames: ['server'], registers });
+  const probe = new Gauge({ name: 'gust_server_probe_success', help: 'Result of the latest attempt per source.', labelNames: ['server', 'source'], registers });
+  const lastSuccess = new Gauge({ name: 'gust_server_last_success_timestamp_seconds', help: 'Unix time of the latest successful update per source.', labelNames: ['server', 'source'], registers });
+  const info = new Gauge({ name: 'gust_server_info', help: 'Game server identity; value is always 1.', labelNames: ['server', 'game', 'name', 'map', 'version'], registers });
+  const maintenance = new Gauge({ name: 'gust_server_maintenance', help: 'Planned downtime from the config (1) or not (0).', labelNames: ['server'], registers });
+  const gauges = GAUGE_FIELDS.map(([key, name, help]) => [key, new Gauge({ name, help, labelNames: ['server'], registers })] as const);
+
+  return {
+    name: 'game_state',
+    collect() {
+      const now = Date.now();
+      const staleMs = options.staleAfterMs();
+      up.reset();
+      probe.reset();
+      lastSuccess.reset();
+      info.reset();
+      maintenance.reset();
+      for (const [, gauge] of gauges) gauge.reset();
+      for (const server of state.list()) {
+        const labels = { server: server.id };
+        up.set(labels, state.isUp(server.id) ? 1 : 0);
+        maintenance.set(labels, server.maintenance ? 1 : 0);
+        for (const source of SOURCES) {
+          const status = server.sources[source];
+          if (!status.configured) continue;
+          probe.set({ server: server.id, source }, status.ok ? 1 : 0);
+          lastSuccess.set({ server: server.id, source }, (status.lastSuccessMs ?? 0) / 1000);
+        }
+        const str = (key: 'name' | 'map' | 'version') => String(server.fields[key]?.value ?? '');
+        info.set({ server: server.id, game: server.game, name: str('name') || server.name, map: str('map'), version: str('version') }, 1);
+        for (const [key, gauge] of gauges) {
+          // Start time and last save are timestamps themselves: they never go stale.
+          const maxAge = key === 'startTimeSeconds' || key === 'lastSaveTimestampSeconds' ? Infinity : staleMs;
+          const field = state.fresh(server.id, key, maxAge, now);
+          if (field) gauge.set(labels, typeof field.value === 'boolean' ? Number(field.value) : (field.value as number));
+        }
+      }
+    },
+  };
+}

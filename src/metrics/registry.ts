@@ -1,0 +1,15 @@
+import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
+import { REVISION, VERSION } from '../version.ts';
+
+/** A fresh registry per agent (tests run several agents in one process). */
+export function createRegistry(): Registry {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, eventLoopMonitoringPrecision: 10 });
+  new Gauge({
+    name: 'gust_build_info',
+    help: 'Build information; value is always 1.',
+    labelNames: ['version', 'revision', 'nodejs_version'],
+    registers: [registry],
+  }).set({ version: VERSION, revision: REVISION, nodejs_version: process.version }, 1);
+  return registry;
+}
