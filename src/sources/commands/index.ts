@@ -1,6 +1,140 @@
+/**
+ * The auto-command source: for every server with `rcon:` and `commands:`, keeps a transport
+ * (Source RCON, Rust WebRCON or a local program) and runs the commands on the scheduler's
+ * rounds. Replies become game-state observations (built-in parsers), user-rule metrics,
+ * cache entries and CATALOGUE B/C series.
+ */
 import type { AgentContext, Component } from '../../agent/context.ts';
+import type { Config, ServerConfig } from '../../config/schema.ts';
+import { createCommandMetrics, initServerMetrics, removeServerMetrics } from '../../metrics/commands.ts';
+import { errorMessage } from '../../errors.ts';
+import { Limiter } from './limiter.ts';
+import { selectParser } from './parsers/index.ts';
+import { setRefresher, type RefreshResult } from './refresh.ts';
+import { runServer, type CommandSpec, type ServerEntry } from './runner.ts';
+import { Scheduler } from './scheduler.ts';
+import { createTransport, sameConnection } from './transports/index.ts';
+import type { ConnectionHooks } from './transports/types.ts';
 
-/** Placeholder until auto commands land (issue 4). */
-export function createCommandSource(_ctx: AgentContext): Component {
-  return { name: 'commands', async start() {}, async stop() {} };
+export type { RefreshResult } from './refresh.ts';
+
+export interface CommandSource extends Component {
+  /** Run a server's configured commands now (bounded by max_concurrent); undefined for an unknown server. */
+  refresh(serverId: string): Promise<RefreshResult | undefined>;
 }
+
+/** Extra time start() waits for the first round beyond one command timeout. */
+const START_GRACE_MS = 1_000;
+
+export function createCommandSource(ctx: AgentContext): CommandSource {
+  const metrics = createCommandMetrics(ctx.registry);
+  const entries = new Map<string, ServerEntry>();
+  let stopped = true;
+  const limiter = new Limiter(ctx.config.auto_commands.max_concurrent, (_active, waiting) => metrics.queueLength.set(waiting));
+  const deps = { ctx, metrics, stopped: () => stopped };
+  const scheduler = new Scheduler({
+    settings: () => ctx.config.auto_commands,
+    servers: () => [...entries.values()],
+    limiter,
+    metrics,
+    run: (entry, commands) => runServer(deps, entry, commands),
+  });
+
+  function hooksFor(server: string, transport: string): ConnectionHooks {
+    const labels = { server, transport };
+    return {
+      connected() {
+        metrics.connections.set(labels, 1);
+        metrics.connects.inc(labels);
+      },
+      disconnected: () => metrics.connections.set(labels, 0),
+      connectFailed: (reason) => metrics.connectionFailures.inc({ ...labels, reason }),
+      message: () => metrics.messages.inc(labels),
+    };
+  }
+
+  function specsFor(server: ServerConfig, previous: CommandSpec[] = []): CommandSpec[] {
+    return server.commands.map((c) => {
+      const cfg = typeof c === 'string' ? { command: c, every: undefined, rules: [], parser: undefined } : c;
+      return {
+        command: cfg.command,
+        everyMs: cfg.every,
+        rules: cfg.rules,
+        parser: selectParser(server.game, cfg.command, cfg.parser),
+        lastRunMs: previous.find((p) => p.command === cfg.command)?.lastRunMs ?? 0,
+      };
+    });
+  }
+
+  function removeEntry(entry: ServerEntry): void {
+    entry.transport.close();
+    removeServerMetrics(metrics, entry.id, entry.transport.kind, entry.commands.map((c) => c.command));
+    entries.delete(entry.id);
+  }
+
+  /** Match entries to the config: unchanged connections stay open, changed ones are rebuilt. */
+  function apply(config: Config): void {
+    const wanted = new Map(config.servers.filter((s) => s.rcon && s.commands.length > 0).map((s) => [s.id, s]));
+    for (const entry of [...entries.values()]) {
+      const next = wanted.get(entry.id);
+      if (!next || !sameConnection(entry.config.rcon!, next.rcon!, entry.config.game, next.game)) removeEntry(entry);
+    }
+    for (const server of wanted.values()) {
+      const existing = entries.get(server.id);
+      if (existing) {
+        const dropped = existing.commands.filter((c) => !server.commands.some((n) => (typeof n === 'string' ? n : n.command) === c.command));
+        removeServerMetrics(metrics, server.id, existing.transport.kind, dropped.map((c) => c.command));
+        existing.config = server;
+        existing.commands = specsFor(server, existing.commands);
+        initServerMetrics(metrics, server.id, existing.transport.kind, existing.commands.map((c) => c.command));
+        continue;
+      }
+      try {
+        const transport = createTransport(server.game, server.rcon!, hooksFor(server.id, server.rcon!.transport), (line) =>
+          ctx.extraction.line(server.id, line, 'console'),
+        );
+        const entry: ServerEntry = { id: server.id, config: server, transport, commands: specsFor(server), consecutiveFailures: 0, nextAllowedMs: 0, busy: false };
+        entries.set(server.id, entry);
+        initServerMetrics(metrics, server.id, transport.kind, entry.commands.map((c) => c.command));
+      } catch (err) {
+        ctx.logger.error({ server: server.id, err: errorMessage(err) }, 'auto commands disabled for this server');
+      }
+    }
+    limiter.setLimit(config.auto_commands.max_concurrent);
+  }
+
+  async function refresh(serverId: string): Promise<RefreshResult | undefined> {
+    const entry = entries.get(serverId);
+    if (!entry || stopped) return undefined;
+    const results = await limiter.run(() => runServer(deps, entry, entry.commands));
+    return {
+      ok: results.every((r) => r.ok),
+      results: results.map((r) => (r.ok ? { command: r.command, ok: true } : { command: r.command, ok: false, error: r.error ?? 'failed' })),
+    };
+  }
+
+  return {
+    name: 'commands',
+    refresh,
+    async start() {
+      stopped = false;
+      apply(ctx.config);
+      setRefresher(refresh);
+      const { timeout } = ctx.config.auto_commands;
+      await scheduler.start(timeout + START_GRACE_MS);
+    },
+    async stop() {
+      stopped = true;
+      setRefresher(undefined);
+      // Closing the transports rejects pending commands at once, so running jobs end now.
+      for (const entry of entries.values()) entry.transport.close();
+      await scheduler.stop();
+      entries.clear();
+    },
+    async reload(config) {
+      apply(config);
+      scheduler.rearm();
+    },
+  };
+}
+

@@ -1,0 +1,61 @@
+/**
+ * CATALOGUE sections B (auto commands) and C (RCON connections). Label sets of configured
+ * servers and commands are initialised to 0, and removed when a server or command leaves the
+ * config, so series stay stable while a server fails.
+ */
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import { FAILURE_REASONS } from '../state/servers.ts';
+
+export const COMMAND_DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 3, 5, 8, 10];
+
+export function createCommandMetrics(registry: Registry) {
+  const registers = [registry];
+  return {
+    duration: new Histogram({ name: 'gust_command_duration_seconds', help: 'Duration of successful auto commands.', labelNames: ['server', 'command'], buckets: COMMAND_DURATION_BUCKETS, registers }),
+    total: new Counter({ name: 'gust_commands_total', help: 'Auto commands executed (each attempt counts once, retries included).', labelNames: ['server', 'command'], registers }),
+    failures: new Counter({ name: 'gust_command_failures_total', help: 'Failed auto-command attempts by reason.', labelNames: ['server', 'command', 'reason'], registers }),
+    retries: new Counter({ name: 'gust_command_retries_total', help: 'Auto-command retries after a failed attempt.', labelNames: ['server', 'command'], registers }),
+    inFlight: new Gauge({ name: 'gust_commands_in_flight', help: 'Auto commands in flight (bounded by auto_commands.max_concurrent).', registers }),
+    queueLength: new Gauge({ name: 'gust_command_queue_length', help: 'Servers waiting for a free auto-command slot.', registers }),
+    backoff: new Gauge({ name: 'gust_server_backoff_seconds', help: 'Current error backoff of a server (0 = none).', labelNames: ['server'], registers }),
+    interval: new Gauge({ name: 'gust_autocommand_interval_seconds', help: 'Effective auto-command round interval (after adaptive_interval).', registers }),
+    rounds: new Counter({ name: 'gust_autocommand_rounds_total', help: 'Auto-command rounds started.', registers }),
+    connections: new Gauge({ name: 'gust_rcon_connections', help: 'Open RCON/WebRCON connections.', labelNames: ['server', 'transport'], registers }),
+    connects: new Counter({ name: 'gust_rcon_connects_total', help: 'Successful RCON/WebRCON connections (after auth).', labelNames: ['server', 'transport'], registers }),
+    connectionFailures: new Counter({ name: 'gust_rcon_connection_failures_total', help: 'Failed RCON/WebRCON connection attempts by reason.', labelNames: ['server', 'transport', 'reason'], registers }),
+    messages: new Counter({ name: 'gust_rcon_messages_total', help: 'RCON packets or WebRCON frames received.', labelNames: ['server', 'transport'], registers }),
+  };
+}
+export type CommandMetrics = ReturnType<typeof createCommandMetrics>;
+
+/** Connection series exist only for network transports. */
+export const CONNECTION_TRANSPORTS = ['source', 'webrcon'] as const;
+
+export function initServerMetrics(m: CommandMetrics, server: string, transport: string, commands: readonly string[]): void {
+  m.backoff.set({ server }, 0);
+  for (const command of commands) {
+    m.total.inc({ server, command }, 0);
+    m.retries.inc({ server, command }, 0);
+    for (const reason of FAILURE_REASONS) m.failures.inc({ server, command, reason }, 0);
+  }
+  if ((CONNECTION_TRANSPORTS as readonly string[]).includes(transport)) {
+    m.connections.set({ server, transport }, 0);
+    m.connects.inc({ server, transport }, 0);
+    m.messages.inc({ server, transport }, 0);
+    for (const reason of FAILURE_REASONS) m.connectionFailures.inc({ server, transport, reason }, 0);
+  }
+}
+
+export function removeServerMetrics(m: CommandMetrics, server: string, transport: string, commands: readonly string[]): void {
+  m.backoff.remove({ server });
+  for (const command of commands) {
+    m.total.remove({ server, command });
+    m.retries.remove({ server, command });
+    m.duration.remove({ server, command });
+    for (const reason of FAILURE_REASONS) m.failures.remove({ server, command, reason });
+  }
+  m.connections.remove({ server, transport });
+  m.connects.remove({ server, transport });
+  m.messages.remove({ server, transport });
+  for (const reason of FAILURE_REASONS) m.connectionFailures.remove({ server, transport, reason });
+}

@@ -1,0 +1,11 @@
+/** Minecraft `list` in every known version's wording (PROTOCOLS.md section 3). */
+import { GustError } from '../../../errors.ts';
+import type { GameObservation } from '../../../state/servers.ts';
+
+const LIST = /There are (\d+)(?:\/| of a max (?:of )?)(\d+) players online:\s*(.*)/s;
+
+export function parseMinecraftList(text: string): GameObservation {
+  const m = LIST.exec(text.replace(/§./g, ''));
+  if (!m) throw new GustError('GUST_COMMAND_PARSE', 'list reply is not "There are N of a max M players online"');
+  return { playersOnline: Number(m[1]), playersMax: Number(m[2]) };
+}

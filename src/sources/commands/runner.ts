@@ -1,0 +1,160 @@
+/**
+ * Runs one server's due commands (sequentially: one connection, and Minecraft allows only
+ * one request in flight), with retries, parsing, user rules, the cache, metrics and the
+ * state store. This is the seed's sendSingleAutoCommand plus recordPerformanceMetric.
+ */
+import type { AgentContext } from '../../agent/context.ts';
+import type { Config, ServerConfig } from '../../config/schema.ts';
+import type { FailureReason, GameObservation } from '../../state/servers.ts';
+import type { CommandMetrics } from '../../metrics/commands.ts';
+import { errorMessage } from '../../errors.ts';
+import type { ReplyParser } from './parsers/index.ts';
+import { failureReason, type Transport } from './transports/types.ts';
+
+export interface CommandSpec {
+  command: string;
+  everyMs: number | undefined;
+  rules: string[];
+  parser: ReplyParser | undefined;
+  lastRunMs: number;
+}
+
+export interface ServerEntry {
+  id: string;
+  config: ServerConfig;
+  transport: Transport;
+  commands: CommandSpec[];
+  consecutiveFailures: number;
+  nextAllowedMs: number;
+  busy: boolean;
+}
+
+export interface CommandResult {
+  command: string;
+  ok: boolean;
+  reason?: FailureReason;
+  error?: string;
+  observation?: GameObservation;
+}
+
+/** What the cache holds under `commands` / `${server}:${command}`. */
+export interface CachedReply {
+  server: string;
+  command: string;
+  reply: string;
+  atMs: number;
+  observation: GameObservation;
+}
+
+/** Failures worth an immediate retry: the connection broke. A timeout already used its slot; a wrong password must not hammer Rust's ban counter. */
+const RETRIED: ReadonlySet<FailureReason> = new Set(['refused', 'protocol', 'error']);
+const RETRY_DELAY_MS = 200;
+/** A command whose `every` is due within this much counts as due (rounds do not land exactly on time). */
+const DUE_SLACK_MS = 1_000;
+
+export interface RunnerDeps {
+  ctx: AgentContext;
+  metrics: CommandMetrics;
+  stopped: () => boolean;
+}
+
+export function dueCommands(entry: ServerEntry, nowMs: number): CommandSpec[] {
+  return entry.commands.filter((c) => c.everyMs === undefined || nowMs + DUE_SLACK_MS >= c.lastRunMs + c.everyMs);
+}
+
+export async function runServer(deps: RunnerDeps, entry: ServerEntry, commands: CommandSpec[]): Promise<CommandResult[]> {
+  const results: CommandResult[] = [];
+  for (const spec of commands) {
+    if (deps.stopped()) break;
+    spec.lastRunMs = Date.now();
+    results.push(await runCommand(deps, entry, spec));
+  }
+  recordOutcome(deps, entry, results);
+  return results;
+}
+
+async function runCommand(deps: RunnerDeps, entry: ServerEntry, spec: CommandSpec): Promise<CommandResult> {
+  const { ctx, metrics } = deps;
+  const settings = ctx.config.auto_commands;
+  const labels = { server: entry.id, command: spec.command };
+  let last: CommandResult = { command: spec.command, ok: false, reason: 'error', error: 'not run' };
+  for (let attempt = 0; attempt <= settings.retries && !deps.stopped(); attempt++) {
+    if (attempt > 0) {
+      metrics.retries.inc(labels);
+      await new Promise((r) => setTimeout(r, RETRY_DELAY_MS * attempt));
+    }
+    metrics.total.inc(labels);
+    metrics.inFlight.inc();
+    const started = process.hrtime.bigint();
+    let reply: string;
+    try {
+      reply = await entry.transport.send(spec.command, settings.timeout);
+    } catch (err) {
+      const reason = failureReason(err);
+      metrics.failures.inc({ ...labels, reason });
+      last = { command: spec.command, ok: false, reason, error: errorMessage(err) };
+      if (!RETRIED.has(reason)) break;
+      continue;
+    } finally {
+      metrics.inFlight.dec();
+    }
+    metrics.duration.observe(labels, Number(process.hrtime.bigint() - started) / 1e9);
+    return handleReply(deps, entry, spec, reply);
+  }
+  ctx.logger.debug({ server: entry.id, command: spec.command, reason: last.reason, err: last.error }, 'auto command failed');
+  return last;
+}
+
+function handleReply(deps: RunnerDeps, entry: ServerEntry, spec: CommandSpec, reply: string): CommandResult {
+  const { ctx, metrics } = deps;
+  const atMs = Date.now();
+  if (spec.rules.length > 0) ctx.extraction.reply(entry.id, spec.command, reply, spec.rules);
+  let observation: GameObservation = {};
+  let result: CommandResult = { command: spec.command, ok: true };
+  if (spec.parser) {
+    try {
+      observation = withoutUndefined(spec.parser(reply, atMs));
+      result.observation = observation;
+    } catch (err) {
+      metrics.failures.inc({ server: entry.id, command: spec.command, reason: 'parse' });
+      result = { command: spec.command, ok: false, reason: 'parse', error: errorMessage(err) };
+    }
+  }
+  const cached: CachedReply = { server: entry.id, command: spec.command, reply, atMs, observation };
+  void ctx.cache.set('commands', `${entry.id}:${spec.command}`, cached);
+  return result;
+}
+
+function withoutUndefined(o: GameObservation): GameObservation {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as GameObservation;
+}
+
+/**
+ * One state update per server job. A reply that does not parse still proves the server is
+ * reachable (it counts under reason="parse" only); any other failure marks the command
+ * source down and starts or extends the error backoff.
+ */
+function recordOutcome(deps: RunnerDeps, entry: ServerEntry, results: CommandResult[]): void {
+  if (results.length === 0) return;
+  const { ctx, metrics } = deps;
+  const failed = results.find((r) => !r.ok && r.reason !== 'parse');
+  if (failed) {
+    ctx.state.recordFailure(entry.id, 'command', failed.reason ?? 'error', `${failed.command}: ${failed.error ?? 'failed'}`);
+    entry.consecutiveFailures++;
+    const backoff = backoffMs(ctx.config, entry.consecutiveFailures);
+    entry.nextAllowedMs = Date.now() + backoff;
+    metrics.backoff.set({ server: entry.id }, backoff / 1000);
+    return;
+  }
+  const observation: GameObservation = Object.assign({}, ...results.map((r) => r.observation ?? {}));
+  ctx.state.recordSuccess(entry.id, 'command', observation);
+  entry.consecutiveFailures = 0;
+  entry.nextAllowedMs = 0;
+  metrics.backoff.set({ server: entry.id }, 0);
+}
+
+/** error_backoff doubling per consecutive failure, capped at max_backoff. */
+export function backoffMs(config: Config, consecutiveFailures: number): number {
+  const { error_backoff, max_backoff } = config.auto_commands;
+  return Math.min(max_backoff, error_backoff * 2 ** Math.min(30, consecutiveFailures - 1));
+}

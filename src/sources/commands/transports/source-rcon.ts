@@ -1,0 +1,308 @@
+/**
+ * Source RCON (PROTOCOLS.md section 1), the project's own client: the npm clients cut
+ * multi-packet replies, mistake a failed SRCDS auth for success, or hang.
+ *
+ * Framing is on the length prefix, never on TCP chunks. Auth is decided only by the type-2
+ * packet (id echoed = ok, id -1 = wrong password). Three dialects:
+ * - srcds: after each command an empty RESPONSE_VALUE with its own id; its echo marks the end
+ *   of a multi-packet reply. Requests may be pipelined (id → pending map).
+ * - minecraft: one request in flight, one write per packet, no terminator (the server closes
+ *   on pipelined packets and answers the terminator with "Unknown request"); a reply split at
+ *   4096 chars continues until a shorter packet or a short quiet gap.
+ * - palworld: replies always carry id 0 and the length header can overstate the body: one
+ *   request in flight, and a partial packet is accepted after a short quiet gap.
+ */
+import net from 'node:net';
+import { GustError } from '../../../errors.ts';
+import type { Secret } from '../../../config/secret.ts';
+import { connectError, failureReason, noHooks, type ConnectionHooks, type Transport } from './types.ts';
+
+export type SourceRconMode = 'srcds' | 'minecraft' | 'palworld';
+
+const TYPE_AUTH = 3;
+const TYPE_EXEC = 2;
+const TYPE_AUTH_RESPONSE = 2;
+const TYPE_RESPONSE_VALUE = 0;
+/** Minecraft splits replies every 4096 Java chars; a full-length packet may have a follower. */
+const MINECRAFT_SPLIT_CHARS = 4096;
+/** How long to wait for a follower packet (minecraft) or the rest of an overstated packet (palworld). */
+const QUIET_GAP_MS = 150;
+/** A sane upper bound on one packet; past it the stream is not RCON. */
+const MAX_PACKET_BYTES = 1024 * 1024;
+
+export interface RconPacket {
+  id: number;
+  type: number;
+  body: string;
+}
+
+export function encodePacket(id: number, type: number, body: string): Buffer {
+  const bodyBytes = Buffer.from(body, 'utf8');
+  const buf = Buffer.alloc(14 + bodyBytes.length);
+  buf.writeInt32LE(10 + bodyBytes.length, 0);
+  buf.writeInt32LE(id, 4);
+  buf.writeInt32LE(type, 8);
+  bodyBytes.copy(buf, 12);
+  // The last two bytes stay 0: body terminator and the empty string.
+  return buf;
+}
+
+/** Decodes complete packets from a growing buffer; returns the packets and the unread rest. */
+export function decodePackets(buf: Buffer): { packets: RconPacket[]; rest: Buffer } {
+  const packets: RconPacket[] = [];
+  let offset = 0;
+  while (buf.length - offset >= 4) {
+    const size = buf.readInt32LE(offset);
+    if (size < 10 || size > MAX_PACKET_BYTES) throw new GustError('GUST_RCON_PROTOCOL', `invalid RCON packet size ${size}`);
+    if (buf.length - offset - 4 < size) break;
+    packets.push(packetAt(buf, offset, size));
+    offset += 4 + size;
+  }
+  return { packets, rest: buf.subarray(offset) };
+}
+
+function packetAt(buf: Buffer, offset: number, size: number): RconPacket {
+  const end = Math.min(buf.length, offset + 4 + size);
+  let bodyEnd = end;
+  while (bodyEnd > offset + 12 && buf[bodyEnd - 1] === 0) bodyEnd--;
+  return { id: buf.readInt32LE(offset + 4), type: buf.readInt32LE(offset + 8), body: buf.toString('utf8', offset + 12, bodyEnd) };
+}
+
+export interface SourceRconOptions {
+  host: string;
+  port: number;
+  password: Secret | undefined;
+  mode: SourceRconMode;
+  connectTimeoutMs: number;
+  hooks?: ConnectionHooks;
+}
+
+interface Pending {
+  id: number;
+  terminatorId: number;
+  parts: string[];
+  resolve(text: string): void;
+  reject(err: Error): void;
+  timer: NodeJS.Timeout;
+  quietTimer?: NodeJS.Timeout;
+}
+
+export class SourceRconTransport implements Transport {
+  readonly kind = 'source' as const;
+  readonly #options: SourceRconOptions;
+  readonly #hooks: ConnectionHooks;
+  #socket: net.Socket | undefined;
+  #connecting: Promise<net.Socket> | undefined;
+  #buffer: Buffer = Buffer.alloc(0);
+  #nextId = 1;
+  readonly #pending = new Map<number, Pending>();
+  /** minecraft/palworld: requests wait here so only one is in flight. */
+  #chain: Promise<unknown> = Promise.resolve();
+  #partialTimer: NodeJS.Timeout | undefined;
+  #closed = false;
+
+  constructor(options: SourceRconOptions) {
+    this.#options = options;
+    this.#hooks = options.hooks ?? noHooks;
+  }
+
+  get connected(): boolean {
+    return this.#socket !== undefined;
+  }
+
+  send(command: string, timeoutMs: number): Promise<string> {
+    if (this.#options.mode === 'srcds') return this.#send(command, timeoutMs);
+    // One in flight: the next request starts when the previous one settled.
+    const deadline = Date.now() + timeoutMs;
+    const run = this.#chain.then(() => this.#send(command, Math.max(1, deadline - Date.now())));
+    this.#chain = run.catch(() => undefined);
+    return run;
+  }
+
+  close(): void {
+    this.#closed = true;
+    this.#drop(new GustError('GUST_RCON_CLOSED', 'RCON connection closed by the agent'));
+  }
+
+  async #send(command: string, timeoutMs: number): Promise<string> {
+    if (Buffer.byteLength(command) > 1400) throw new GustError('GUST_RCON_PROTOCOL', 'RCON command longer than 1400 bytes');
+    const deadline = Date.now() + timeoutMs;
+    const socket = await this.#withDeadline(this.#connect(), deadline, 'RCON connect/auth');
+    return new Promise<string>((resolve, reject) => {
+      const id = this.#allocateId();
+      const terminatorId = this.#options.mode === 'srcds' ? this.#allocateId() : id;
+      const timer = setTimeout(() => {
+        this.#pending.delete(this.#key(id));
+        reject(new GustError('GUST_RCON_TIMEOUT', `no reply to "${command}" within ${timeoutMs} ms`));
+      }, Math.max(1, deadline - Date.now()));
+      this.#pending.set(this.#key(id), { id, terminatorId, parts: [], resolve, reject, timer });
+      if (this.#options.mode === 'srcds') this.#pending.set(terminatorId, this.#pending.get(id)!);
+      socket.write(encodePacket(id, TYPE_EXEC, command));
+      if (this.#options.mode === 'srcds') socket.write(encodePacket(terminatorId, TYPE_RESPONSE_VALUE, ''));
+    });
+  }
+
+  /** Palworld answers every request with id 0. */
+  #key(id: number): number {
+    return this.#options.mode === 'palworld' ? 0 : id;
+  }
+
+  #allocateId(): number {
+    const id = this.#nextId;
+    this.#nextId = this.#nextId >= 0x7fffffff ? 1 : this.#nextId + 1;
+    return id;
+  }
+
+  #withDeadline<T>(promise: Promise<T>, deadline: number, what: string): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new GustError('GUST_RCON_TIMEOUT', `${what} timed out`)), Math.max(1, deadline - Date.now()));
+    });
+    return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+  }
+
+  #connect(): Promise<net.Socket> {
+    if (this.#socket) return Promise.resolve(this.#socket);
+    if (this.#closed) return Promise.reject(new GustError('GUST_RCON_CLOSED', 'RCON transport was closed'));
+    this.#connecting ??= this.#open().finally(() => {
+      this.#connecting = undefined;
+    });
+    return this.#connecting;
+  }
+
+  #open(): Promise<net.Socket> {
+    const { host, port, password, connectTimeoutMs } = this.#options;
+    return new Promise<net.Socket>((resolve, reject) => {
+      const socket = net.connect({ host, port });
+      socket.setNoDelay(true);
+      let authenticated = false;
+      const authId = this.#allocateId();
+      const fail = (err: GustError) => {
+        clearTimeout(timer);
+        socket.destroy();
+        if (!authenticated) {
+          this.#hooks.connectFailed(failureReason(err));
+          reject(err);
+        }
+      };
+      const timer = setTimeout(() => fail(new GustError('GUST_RCON_TIMEOUT', `RCON connect/auth to port ${port} timed out`)), connectTimeoutMs);
+      socket.once('connect', () => {
+        if (!password || password.empty) return fail(new GustError('GUST_RCON_AUTH', 'RCON password is empty'));
+        socket.write(encodePacket(authId, TYPE_AUTH, password.reveal()));
+      });
+      let buffer: Buffer = Buffer.alloc(0);
+      const onAuthData = (chunk: Buffer) => {
+        buffer = Buffer.concat([buffer, chunk]);
+        let decoded: { packets: RconPacket[]; rest: Buffer };
+        try {
+          decoded = decodePackets(buffer);
+        } catch (err) {
+          return fail(err as GustError);
+        }
+        buffer = decoded.rest;
+        for (const packet of decoded.packets) {
+          this.#hooks.message();
+          // Only the AUTH_RESPONSE decides; the empty RESPONSE_VALUE before it is optional.
+          if (packet.type !== TYPE_AUTH_RESPONSE) continue;
+          if (packet.id === -1) return fail(new GustError('GUST_RCON_AUTH', 'RCON authentication failed (wrong password)'));
+          if (packet.id !== authId && !(this.#options.mode === 'palworld' && packet.id === 0)) {
+            return fail(new GustError('GUST_RCON_PROTOCOL', `unexpected auth response id ${packet.id}`));
+          }
+          authenticated = true;
+          clearTimeout(timer);
+          if (this.#closed) {
+            socket.destroy();
+            return reject(new GustError('GUST_RCON_CLOSED', 'RCON transport was closed'));
+          }
+          socket.off('data', onAuthData);
+          this.#attach(socket, buffer);
+          this.#hooks.connected();
+          resolve(socket);
+          return;
+        }
+      };
+      socket.on('data', onAuthData);
+      socket.on('error', (err: NodeJS.ErrnoException) => fail(connectError(err, `RCON port ${port}`)));
+      socket.on('close', () => {
+        if (!authenticated) fail(new GustError('GUST_RCON_REFUSED', `RCON port ${port} closed the connection during auth`));
+      });
+    });
+  }
+
+  #attach(socket: net.Socket, rest: Buffer): void {
+    this.#socket = socket;
+    this.#buffer = Buffer.alloc(0);
+    socket.on('data', (chunk: Buffer) => this.#onData(chunk));
+    socket.on('close', () => {
+      if (this.#socket !== socket) return;
+      this.#hooks.disconnected();
+      this.#socket = undefined;
+      this.#drop(new GustError('GUST_RCON_CLOSED', 'RCON connection closed by the server'));
+    });
+    if (rest.length > 0) this.#onData(rest);
+  }
+
+  #onData(chunk: Buffer): void {
+    clearTimeout(this.#partialTimer);
+    this.#buffer = this.#buffer.length === 0 ? chunk : Buffer.concat([this.#buffer, chunk]);
+    let decoded: { packets: RconPacket[]; rest: Buffer };
+    try {
+      decoded = decodePackets(this.#buffer);
+    } catch (err) {
+      this.#socket?.destroy();
+      this.#drop(err as Error);
+      return;
+    }
+    this.#buffer = decoded.rest;
+    for (const packet of decoded.packets) this.#onPacket(packet);
+    if (this.#options.mode === 'palworld' && this.#buffer.length >= 12) {
+      // The length header may overstate the body: take what arrived once the line is quiet.
+      this.#partialTimer = setTimeout(() => {
+        const size = this.#buffer.readInt32LE(0);
+        const packet = packetAt(this.#buffer, 0, size);
+        this.#buffer = Buffer.alloc(0);
+        this.#onPacket(packet);
+      }, QUIET_GAP_MS);
+    }
+  }
+
+  #onPacket(packet: RconPacket): void {
+    this.#hooks.message();
+    const pending = this.#pending.get(this.#key(packet.id));
+    if (!pending) return; // late packets of a finished or timed-out request, unsolicited chat
+    const { mode } = this.#options;
+    if (mode === 'srcds') {
+      if (packet.id === pending.terminatorId) return this.#finish(pending);
+      pending.parts.push(packet.body);
+      return;
+    }
+    pending.parts.push(packet.body);
+    clearTimeout(pending.quietTimer);
+    if (mode === 'minecraft' && packet.body.length >= MINECRAFT_SPLIT_CHARS) {
+      pending.quietTimer = setTimeout(() => this.#finish(pending), QUIET_GAP_MS);
+      return;
+    }
+    this.#finish(pending);
+  }
+
+  #finish(pending: Pending): void {
+    clearTimeout(pending.timer);
+    clearTimeout(pending.quietTimer);
+    this.#pending.delete(this.#key(pending.id));
+    this.#pending.delete(pending.terminatorId);
+    pending.resolve(pending.parts.join(''));
+  }
+
+  #drop(err: Error): void {
+    clearTimeout(this.#partialTimer);
+    const socket = this.#socket;
+    this.#socket = undefined;
+    socket?.destroy();
+    for (const pending of new Set(this.#pending.values())) {
+      clearTimeout(pending.timer);
+      clearTimeout(pending.quietTimer);
+      pending.reject(err);
+    }
+    this.#pending.clear();
+  }
+}
