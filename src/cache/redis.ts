@@ -1,0 +1,165 @@
+/**
+ * L2: Redis through ioredis, tuned to fail fast instead of queueing: no offline queue (a
+ * command while disconnected rejects at once), a per-command timeout, no per-request
+ * retries. The client reconnects in the background with exponential backoff, and the
+ * layer logs one line when an outage starts and one when it ends (not one per operation).
+ *
+ * Keys are `<key_prefix><cache>:<key>`; values are JSON `{"v": value, "e": expiresAtMs}`
+ * so a reader can give the memory layer the remaining TTL without a second round trip.
+ */
+import { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import { GustError, errorMessage } from '../errors.ts';
+
+const RECONNECT_BASE_MS = 100;
+const RECONNECT_MAX_MS = 5_000;
+/** start() waits this long for a first connection, so early reads can use Redis; never longer. */
+const START_WAIT_MS = 1_000;
+const SCAN_BATCH = 500;
+/** Counting keys for gust_cache_entries stops here: a huge shared Redis must not stall us. */
+const MAX_COUNTED_KEYS = 100_000;
+
+export interface RedisLayerOptions {
+  url: string;
+  keyPrefix: string;
+  operationTimeoutMs: number;
+  logger: Logger;
+  onUpChange(up: boolean): void;
+}
+
+interface StoredValue {
+  v: unknown;
+  e: number;
+}
+
+export class RedisLayer {
+  readonly #client: Redis;
+  readonly #prefix: string;
+  readonly #logger: Logger;
+  readonly #onUpChange: (up: boolean) => void;
+  /** An outage was logged and its end has not been logged yet. */
+  #inOutage = false;
+  #stopped = false;
+
+  constructor(options: RedisLayerOptions) {
+    this.#prefix = options.keyPrefix;
+    this.#logger = options.logger;
+    this.#onUpChange = options.onUpChange;
+    this.#client = new Redis(options.url, {
+      lazyConnect: true,
+      enableOfflineQueue: false,
+      commandTimeout: options.operationTimeoutMs,
+      connectTimeout: Math.max(1_000, options.operationTimeoutMs * 4),
+      maxRetriesPerRequest: 0,
+      autoResendUnfulfilledCommands: false,
+      retryStrategy: (attempt) => Math.min(RECONNECT_BASE_MS * 2 ** Math.min(attempt - 1, 16), RECONNECT_MAX_MS),
+    });
+    this.#client.on('ready', () => this.#markUp());
+    // The URL may carry a password: log only the error message, never the options.
+    this.#client.on('error', (err: unknown) => this.#markDown(errorMessage(err)));
+    this.#client.on('close', () => this.#markDown('connection closed'));
+  }
+
+  get up(): boolean {
+    return this.#client.status === 'ready';
+  }
+
+  async start(): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      this.#client.connect().catch(() => {}), // failures arrive as 'error' events; reconnects continue
+      new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, START_WAIT_MS);
+      }),
+    ]);
+    clearTimeout(timer);
+  }
+
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    this.#client.disconnect();
+  }
+
+  async get(key: string): Promise<{ value: unknown; ttlMs: number } | undefined> {
+    this.#ensureUp();
+    const raw = await this.#client.get(this.#prefix + key);
+    if (raw === null) return undefined;
+    const stored = JSON.parse(raw) as StoredValue;
+    const ttlMs = stored.e - Date.now();
+    return ttlMs > 0 ? { value: stored.v, ttlMs } : undefined;
+  }
+
+  async set(key: string, value: unknown, ttlMs: number): Promise<void> {
+    this.#ensureUp();
+    const stored: StoredValue = { v: value, e: Date.now() + ttlMs };
+    await this.#client.set(this.#prefix + key, JSON.stringify(stored), 'PX', Math.max(1, Math.round(ttlMs)));
+  }
+
+  async delete(key: string): Promise<boolean> {
+    this.#ensureUp();
+    return (await this.#client.del(this.#prefix + key)) > 0;
+  }
+
+  /** Deletes keys starting with `prefix` (below key_prefix); returns them without key_prefix. */
+  async clear(prefix: string): Promise<string[]> {
+    this.#ensureUp();
+    const deleted: string[] = [];
+    await this.#scan(prefix, async (keys) => {
+      if (keys.length === 0) return true;
+      await this.#client.unlink(...keys);
+      for (const k of keys) deleted.push(k.slice(this.#prefix.length));
+      return true;
+    });
+    return deleted;
+  }
+
+  /** Keys per cache name, by SCAN (bounded by MAX_COUNTED_KEYS). */
+  async countByCache(): Promise<Map<string, number>> {
+    this.#ensureUp();
+    const counts = new Map<string, number>();
+    let seen = 0;
+    await this.#scan('', async (keys) => {
+      for (const k of keys) {
+        const rest = k.slice(this.#prefix.length);
+        const cache = rest.slice(0, Math.max(0, rest.indexOf(':')));
+        if (cache) counts.set(cache, (counts.get(cache) ?? 0) + 1);
+      }
+      seen += keys.length;
+      return seen < MAX_COUNTED_KEYS;
+    });
+    return counts;
+  }
+
+  async #scan(prefix: string, onBatch: (keys: string[]) => Promise<boolean>): Promise<void> {
+    const match = `${escapeGlob(this.#prefix + prefix)}*`;
+    let cursor = '0';
+    do {
+      const [next, keys] = await this.#client.scan(cursor, 'MATCH', match, 'COUNT', SCAN_BATCH);
+      cursor = next;
+      if (!(await onBatch(keys))) return;
+    } while (cursor !== '0');
+  }
+
+  #ensureUp(): void {
+    if (!this.up) throw new GustError('GUST_CACHE_UNAVAILABLE', 'Redis is not connected');
+  }
+
+  #markUp(): void {
+    this.#onUpChange(true);
+    if (this.#inOutage) this.#logger.info('Redis connection restored; cache uses memory and Redis again');
+    else this.#logger.debug('Redis connected');
+    this.#inOutage = false;
+  }
+
+  #markDown(reason: string): void {
+    this.#onUpChange(false);
+    if (this.#inOutage || this.#stopped) return;
+    this.#inOutage = true;
+    this.#logger.warn({ err: reason }, 'Redis unavailable; cache uses memory only until it reconnects');
+  }
+}
+
+/** Redis MATCH is a glob: a literal prefix must have its metacharacters escaped. */
+function escapeGlob(s: string): string {
+  return s.replace(/[*?[\]\\]/g, '\\$&');
+}
