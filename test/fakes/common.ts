@@ -1,0 +1,57 @@
+/**
+ * Shared parts of the protocol fakes: an in-flight tracker (several fakes can share one, so
+ * a test can assert an agent-wide concurrency bound from the servers' side) and an
+ * independent Source RCON packet codec (deliberately not the agent's own).
+ */
+export class InFlightTracker {
+  current = 0;
+  max = 0;
+  total = 0;
+  enter(): void {
+    this.current++;
+    this.total++;
+    if (this.current > this.max) this.max = this.current;
+  }
+  leave(): void {
+    this.current--;
+  }
+}
+
+export interface FakePacket {
+  size: number;
+  id: number;
+  type: number;
+  body: string;
+}
+
+/** size = body + 10; body null-terminated, then an empty string (two trailing 0x00). */
+export function packet(id: number, type: number, body: string, sizeOverstatement = 0): Buffer {
+  const b = Buffer.from(body, 'utf8');
+  const out = Buffer.alloc(4 + 4 + 4 + b.length + 2);
+  out.writeInt32LE(b.length + 10 + sizeOverstatement, 0);
+  out.writeInt32LE(id, 4);
+  out.writeInt32LE(type, 8);
+  b.copy(out, 12);
+  return out;
+}
+
+/** Reads whole packets off a stream buffer. */
+export function readPackets(buf: Buffer): { packets: FakePacket[]; rest: Buffer } {
+  const packets: FakePacket[] = [];
+  let off = 0;
+  while (buf.length - off >= 4) {
+    const size = buf.readInt32LE(off);
+    if (buf.length - off - 4 < size) break;
+    const bodyEnd = off + 4 + size - 2;
+    packets.push({ size, id: buf.readInt32LE(off + 4), type: buf.readInt32LE(off + 8), body: buf.toString('utf8', off + 12, bodyEnd) });
+    off += 4 + size;
+  }
+  return { packets, rest: buf.subarray(off) };
+}
+
+export const delay = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/** A fake player list: Player1..PlayerN. */
+export function playerNames(n: number): string[] {
+  return Array.from({ length: n }, (_, i) => `Player${i + 1}`);
+}
