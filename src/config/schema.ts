@@ -126,6 +126,12 @@ export const alertsSchema = strict({
   slow_collector_seconds: z.number().default(2).describe('GustSlowCollector'),
   log_lag_bytes: z.number().default(10 * 1024 ** 2).describe('GustLogLagging: unread bytes'),
   command_queue_length: z.number().default(100).describe('GustCommandQueueBacklog'),
+  prometheus_job: z.string().min(1).default('gust').describe('Prometheus job name that scrapes the agent (GustAgentDown)'),
+  runbook_url: z
+    .string()
+    .min(1)
+    .default('https://github.com/gust-agent/gust-agent/blob/main/docs/runbooks.md')
+    .describe('Base of the runbook_url annotation; #<alertname> is appended'),
 });
 
 export const logFileSchema = strict({
@@ -160,7 +166,10 @@ export const commandSchema = z.union([
     command: z.string().min(1),
     every: duration('Run at most this often (default: every round)').optional(),
     rules: z.array(z.string()).default([]).describe('User rules applied to the reply'),
-    parser: z.string().optional().describe('Built-in reply parser; default from the command and game'),
+    parser: z
+      .enum(['rust_serverinfo', 'rust_status', 'rust_playerlist', 'minecraft_list', 'source_status', 'palworld_showplayers', 'ark_listplayers', 'none'])
+      .optional()
+      .describe('Built-in reply parser; default from the command and game; none = only user rules'),
   }),
 ]);
 
