@@ -12,6 +12,8 @@ export type ListFormat = 'vanilla112' | 'bukkit112' | 'v113' | 'v116';
 
 export interface MinecraftFakeOptions {
   password: string;
+  /** Listen on this port (to restart a killed fake in place); default any free port. */
+  port?: number;
   players?: number;
   maxPlayers?: number;
   listFormat?: ListFormat;
@@ -104,7 +106,7 @@ export async function startMinecraftFake(options: MinecraftFakeOptions): Promise
       for (let i = 0; i < Math.max(1, reply.length); i += 4096) socket.write(packet(id, 0, reply.slice(i, i + 4096)));
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
   return {
     port: (server.address() as net.AddressInfo).port,
     stats,

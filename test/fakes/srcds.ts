@@ -12,6 +12,8 @@ import { InFlightTracker, delay, packet, playerNames, readPackets } from './comm
 
 export interface SrcdsFakeOptions {
   password: string;
+  /** Listen on this port (to restart a killed fake in place); default any free port. */
+  port?: number;
   dialect?: 'srcds' | 'palworld' | 'ark';
   players?: number;
   maxPlayers?: number;
@@ -102,8 +104,9 @@ export async function startSrcdsFake(options: SrcdsFakeOptions): Promise<SrcdsFa
         if (!authed) continue;
         if (p.type === 0) {
           // The terminator: mirrored after everything queued before it.
+          const isSilent = silent;
           chain = chain.then(() => {
-            if (socket.destroyed) return;
+            if (isSilent || socket.destroyed) return;
             socket.write(packet(p.id, 0, ''));
             socket.write(Buffer.from([0x0e, 0, 0, 0, ...int32(p.id), 0, 0, 0, 0, 0, 1, 0, 0, 0, 0]));
           });
@@ -125,7 +128,7 @@ export async function startSrcdsFake(options: SrcdsFakeOptions): Promise<SrcdsFa
       }
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
   const port = (server.address() as net.AddressInfo).port;
   return {
     port,

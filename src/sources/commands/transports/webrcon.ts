@@ -112,6 +112,8 @@ export class WebRconTransport implements Transport {
   async #open(deadline: number): Promise<WebSocket> {
     const { host, port, password } = this.#options;
     if (!password || password.empty) throw new GustError('GUST_RCON_AUTH', 'WebRCON password is empty (Rust disables RCON)');
+    // Rust compares the path exactly (no URL decoding): these characters cannot reach it intact.
+    if (/[\s#?]/.test(password.reveal())) throw new GustError('GUST_RCON_AUTH', 'WebRCON password contains whitespace, # or ?, which cannot be sent in the URL path');
     const now = Date.now();
     const recent = (authFailures.get(this.#key) ?? []).filter((t) => now - t < AUTH_FAILURE_WINDOW_MS);
     authFailures.set(this.#key, recent);
