@@ -85,8 +85,19 @@ install_unit() {
   install -d -m 0755 "$(dirname "$UNIT")"
   install -m 0644 "$SRC/systemd/gust-agent.service" "$UNIT"
   systemctl_live daemon-reload
-  # An upgrade takes effect now if the agent runs; a fresh install waits for `enable --now`.
-  systemctl_live try-restart gust-agent.service
+  restart_if_running
+}
+
+# An upgrade takes effect now if the agent runs (a fresh install waits for `enable --now`), but
+# only when the new version accepts the existing config: a failed restart would stop monitoring.
+restart_if_running() {
+  live && [ -d /run/systemd/system ] && systemctl is-active --quiet gust-agent.service || return 0
+  if CREDENTIALS_DIRECTORY="$ETC/secrets" node "$APP/bin/gust-agent" check-config --config "$ETC/config.yaml"; then
+    systemctl restart gust-agent.service
+    say "restarted gust-agent.service"
+  else
+    say "NOT restarted: this version rejects $ETC/config.yaml (see above); fix it, then: systemctl restart gust-agent"
+  fi
 }
 
 uninstall() {
