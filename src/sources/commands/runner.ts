@@ -49,8 +49,6 @@ export interface CachedReply {
 /** Failures worth an immediate retry: the connection broke. A timeout already used its slot; a wrong password must not hammer Rust's ban counter. */
 const RETRIED: ReadonlySet<FailureReason> = new Set(['refused', 'protocol', 'error']);
 const RETRY_DELAY_MS = 200;
-/** A command whose `every` is due within this much counts as due (rounds do not land exactly on time). */
-const DUE_SLACK_MS = 1_000;
 
 export interface RunnerDeps {
   ctx: AgentContext;
@@ -58,8 +56,9 @@ export interface RunnerDeps {
   stopped: () => boolean;
 }
 
-export function dueCommands(entry: ServerEntry, nowMs: number): CommandSpec[] {
-  return entry.commands.filter((c) => c.everyMs === undefined || nowMs + DUE_SLACK_MS >= c.lastRunMs + c.everyMs);
+/** `slackMs` (half a round interval): rounds do not land exactly on `every`, so "nearly due" is due. */
+export function dueCommands(entry: ServerEntry, nowMs: number, slackMs: number): CommandSpec[] {
+  return entry.commands.filter((c) => c.everyMs === undefined || nowMs + slackMs >= c.lastRunMs + c.everyMs);
 }
 
 export async function runServer(deps: RunnerDeps, entry: ServerEntry, commands: CommandSpec[]): Promise<CommandResult[]> {

@@ -87,10 +87,11 @@ export class Scheduler {
     const { picked, nextCursor } = pickRound(this.#deps.servers(), this.#cursor, settings);
     this.#cursor = nextCursor;
     const now = Date.now();
+    const slackMs = effectiveIntervalMs(settings, this.#deps.servers().length) / 2;
     const jobs: Promise<unknown>[] = [];
     for (const entry of picked) {
       if (entry.busy || now < entry.nextAllowedMs) continue;
-      const commands = dueCommands(entry, now);
+      const commands = dueCommands(entry, now, slackMs);
       if (commands.length === 0) continue;
       jobs.push(this.#queue(entry, commands));
     }
