@@ -8,7 +8,7 @@ import { effectiveIntervalMs, pickRound } from '../../src/sources/commands/sched
 import { backoffMs } from '../../src/sources/commands/runner.ts';
 import { startAgent, seriesValue, eventually } from '../support/agent.ts';
 import { startSrcdsFake, type SrcdsFake } from '../fakes/srcds.ts';
-import { startMinecraftFake } from '../fakes/minecraft.ts';
+import { startMinecraftFake, type MinecraftFake } from '../fakes/minecraft.ts';
 import { InFlightTracker } from '../fakes/common.ts';
 
 const settings = (o: Record<string, unknown>) => configSchema.parse({ auto_commands: o }).auto_commands;
@@ -82,7 +82,7 @@ ${serversYaml(fakes, 'source', '[status, "long 100"]')}
   });
 
   it('rotation is fair across rounds with max_servers_per_round', async () => {
-    const fakes = [];
+    const fakes: MinecraftFake[] = [];
     for (let i = 0; i < 5; i++) fakes.push(await startMinecraftFake({ password: 'pw', players: 1 }));
     const agent = await startAgent(`
 auto_commands: { interval: 60ms, timeout: 2s, max_servers_per_round: 2, max_concurrent: 5, adaptive_interval: false }
