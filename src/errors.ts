@@ -21,7 +21,11 @@ export type ErrorCode =
   | 'GUST_CACHE_UNAVAILABLE'
   | 'GUST_API_UNAUTHORIZED'
   | 'GUST_API_NOT_FOUND'
-  | 'GUST_API_BAD_REQUEST';
+  | 'GUST_API_BAD_REQUEST'
+  | 'GUST_API_CONFLICT'
+  | 'GUST_API_RATE_LIMITED'
+  | 'GUST_API_UNAVAILABLE'
+  | 'GUST_API_INTERNAL';
 
 export class GustError extends Error {
   readonly code: ErrorCode;

@@ -41,7 +41,7 @@ export class TieredCache implements Cache {
     this.#options = options;
     this.#logger = logger;
     // Entry gauges are refreshed when scraped; #refreshEntryGauges never throws.
-    const metrics = createCacheMetrics(registry, () => this.#refreshEntryGauges());
+    const metrics = createCacheMetrics(registry, () => this.#refreshEntryGauges(), { redis: options.redis !== undefined });
     this.#metrics = metrics;
     this.#memory = new MemoryLayer(options.maxEntries, options.ttlMs, {
       evicted: (cache, reason) => {
@@ -49,8 +49,9 @@ export class TieredCache implements Cache {
         metrics.evictions.inc({ cache, reason });
       },
     });
-    metrics.redisUp.set(0);
+    metrics.errors.inc({ layer: 'memory' }, 0); // present (and 0) without Redis too
     if (options.redis) {
+      metrics.redisUp.set(0);
       metrics.errors.inc({ layer: 'redis' }, 0);
       this.#redis = new RedisLayer({
         ...options.redis,
