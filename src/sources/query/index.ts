@@ -1,6 +1,132 @@
+/**
+ * Query probes through gamedig (A2S, Minecraft ping, ...) for every server with `query:`.
+ * gamedig's own timeouts are not always honoured (node-gamedig#611), so each query runs
+ * under the agent's own hard deadline: past it the probe fails with reason "timeout" and the
+ * late answer, if any, is ignored.
+ */
+import { GameDig, type QueryResult } from 'gamedig';
 import type { AgentContext, Component } from '../../agent/context.ts';
+import type { Config, ServerConfig } from '../../config/schema.ts';
+import { GustError, errorMessage } from '../../errors.ts';
+import type { FailureReason, GameObservation } from '../../state/servers.ts';
 
-/** Placeholder until gamedig queries land (issue 4). */
-export function createQuerySource(_ctx: AgentContext): Component {
-  return { name: 'query', async start() {}, async stop() {} };
+/** gamedig's per-socket timeout: shorter than the deadline so it can retry once inside it. */
+const SOCKET_TIMEOUT_CAP_MS = 2_000;
+
+interface Probe {
+  server: ServerConfig;
+  key: string;
+  timer?: NodeJS.Timeout;
+  running?: Promise<void>;
+}
+
+/** What a query tells about the server. */
+export function observationOf(result: QueryResult): GameObservation {
+  return {
+    playersOnline: result.numplayers,
+    playersMax: result.maxplayers,
+    name: result.name || undefined,
+    map: result.map || undefined,
+    version: result.version || undefined,
+  };
+}
+
+function reasonOf(err: unknown): FailureReason {
+  if (err instanceof GustError && err.code === 'GUST_RCON_TIMEOUT') return 'timeout';
+  // gamedig reports "Failed all N attempts"; the attempts' own errors are only in the stack.
+  const msg = err instanceof Error ? `${err.message}\n${err.stack ?? ''}` : String(err);
+  if (/ECONNREFUSED|EHOSTUNREACH|ENETUNREACH/.test(msg)) return 'refused';
+  if (/timeout|timed out/i.test(msg)) return 'timeout';
+  return 'error';
+}
+
+/** Runs one gamedig query under a hard deadline. */
+export async function queryWithDeadline(server: ServerConfig): Promise<QueryResult> {
+  const q = server.query!;
+  const host = q.host ?? server.rcon?.host ?? '127.0.0.1';
+  const query = GameDig.query({
+    type: q.type,
+    host,
+    port: q.port,
+    // A configured port is the query port: do not let gamedig probe others.
+    givenPortOnly: q.port !== undefined,
+    maxRetries: 1,
+    socketTimeout: Math.min(SOCKET_TIMEOUT_CAP_MS, q.timeout),
+    attemptTimeout: q.timeout,
+    requestPlayers: false,
+  });
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new GustError('GUST_RCON_TIMEOUT', `query did not finish within ${q.timeout} ms`)), q.timeout);
+  });
+  query.catch(() => undefined); // a late failure after the deadline is not an unhandled rejection
+  try {
+    return await Promise.race([query, deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+export function createQuerySource(ctx: AgentContext): Component {
+  const probes = new Map<string, Probe>();
+  let stopped = true;
+
+  async function run(probe: Probe): Promise<void> {
+    try {
+      const result = await queryWithDeadline(probe.server);
+      if (!stopped) ctx.state.recordSuccess(probe.server.id, 'query', observationOf(result));
+    } catch (err) {
+      const message = `query ${probe.server.query!.type}: ${errorMessage(err)}`;
+      ctx.logger.debug({ server: probe.server.id, err: message }, 'query failed');
+      if (!stopped) ctx.state.recordFailure(probe.server.id, 'query', reasonOf(err), message);
+    }
+  }
+
+  function schedule(probe: Probe): void {
+    if (stopped || probes.get(probe.server.id) !== probe) return; // stopped, or replaced by a reload
+    probe.timer = setTimeout(() => {
+      probe.running = run(probe).finally(() => schedule(probe));
+    }, probe.server.query!.interval);
+  }
+
+  function startProbe(server: ServerConfig): Promise<void> {
+    const probe: Probe = { server, key: JSON.stringify(server.query) + (server.rcon?.host ?? '') };
+    probes.set(server.id, probe);
+    probe.running = run(probe).finally(() => schedule(probe));
+    return probe.running;
+  }
+
+  function stopProbe(probe: Probe): void {
+    clearTimeout(probe.timer);
+    probes.delete(probe.server.id);
+  }
+
+  function apply(config: Config): Promise<void>[] {
+    const wanted = new Map(config.servers.filter((s) => s.query).map((s) => [s.id, s]));
+    for (const probe of [...probes.values()]) {
+      const next = wanted.get(probe.server.id);
+      if (!next || JSON.stringify(next.query) + (next.rcon?.host ?? '') !== probe.key) stopProbe(probe);
+      else probe.server = next;
+    }
+    return [...wanted.values()].filter((s) => !probes.has(s.id)).map(startProbe);
+  }
+
+  return {
+    name: 'query',
+    async start() {
+      stopped = false;
+      // Readiness waits for the first query of each server (each bounded by its deadline).
+      await Promise.allSettled(apply(ctx.config));
+    },
+    async stop() {
+      stopped = true;
+      const running = [...probes.values()].map((p) => p.running);
+      for (const probe of [...probes.values()]) stopProbe(probe);
+      // Each running query ends by its own deadline at the latest; do not hold shutdown for it.
+      await Promise.race([Promise.allSettled(running), new Promise((r) => setTimeout(r, 100).unref())]);
+    },
+    async reload(config) {
+      void apply(config);
+    },
+  };
 }
