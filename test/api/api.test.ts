@@ -254,6 +254,30 @@ servers:
     assert.equal((await h.call({ url: '/api/v1/servers' })).status, 200);
   });
 
+  test('two agents sharing one Redis: the second answers from the first one\'s cached result', async () => {
+    const other = await startAgent(`cache: { redis: { url: "\${GUST_TEST_API_REDIS_URL}", key_prefix: "apitest:" } }
+servers:
+  - id: mc
+    game: minecraft
+`);
+    try {
+      await h.agent.agent.ctx.cache.clear('api:players:');
+      const first = await h.call({ url: '/api/v1/servers/mc/players' });
+      assert.equal(first.headers['x-cache-status'], 'miss');
+      // The other agent has no data of its own for mc: its answer comes from Redis.
+      const res = await fetch(`${other.url}/api/v1/servers/mc/players`);
+      assert.equal(res.status, 200);
+      assert.equal(res.headers.get('x-cache-status'), 'hit');
+      assert.deepEqual(await res.json(), first.body);
+      const text = await other.scrape();
+      assert.equal(seriesValue(text, 'gust_cache_hits_total{cache="api",layer="redis"}'), 1);
+      assert.equal(seriesValue(text, 'gust_redis_up'), 1);
+    } finally {
+      await other.stop();
+      h.seen.push(...other.logs); // checked for secrets below
+    }
+  });
+
   test('Redis killed: the API keeps answering, gust_redis_up 0, then 1 after a restart', async () => {
     await redis.kill();
     await eventually(async () => seriesValue(await h.agent.scrape(), 'gust_redis_up') === 0 || undefined, 5_000, 'gust_redis_up 0');
