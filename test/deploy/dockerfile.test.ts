@@ -6,12 +6,11 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { eventually, tempDir } from '../support/agent.ts';
+import { freePort, ROOT } from './support.ts';
 
-const ROOT = path.resolve(import.meta.dirname, '../..');
 
 interface Instruction {
   keyword: string;
@@ -144,13 +143,3 @@ describe('the image command from a production-only install', () => {
     assert.equal(await exited, 0);
   });
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
