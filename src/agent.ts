@@ -123,7 +123,7 @@ export class Agent {
     );
     await this.#http.listen({ host: config.listen.host, port: config.listen.port });
     logger.info({ url: this.url, servers: config.servers.length }, 'gust-agent listening');
-    if (this.#options.configPath && this.#options.watchConfig !== false) this.#watchConfig(this.#options.configPath);
+    if (this.#options.configPath && this.#options.watchConfig !== false) await this.#watchConfig(this.#options.configPath);
     // Readiness: every component finished its first cycle (or failed it: failures are in metrics).
     const results = await Promise.allSettled(this.#components.map((c) => c.start()));
     results.forEach((r, i) => {
@@ -196,15 +196,18 @@ export class Agent {
     logger.info('gust-agent stopped');
   }
 
-  #watchConfig(file: string): void {
+  /** Resolves once the watcher is armed, so a change right after start() is not missed. */
+  async #watchConfig(file: string): Promise<void> {
     let timer: NodeJS.Timeout | undefined;
-    // Editors save by rename; awaitWriteFinish-style debounce keeps one reload per save.
-    this.#watcher = watch(file, { ignoreInitial: true });
-    this.#watcher.on('all', () => {
+    // Editors save by rename or in several writes: debounce to one reload per save.
+    const watcher = watch(file, { ignoreInitial: true });
+    this.#watcher = watcher;
+    watcher.on('all', () => {
       clearTimeout(timer);
       timer = setTimeout(() => void this.reload(), 250);
     });
-    this.#watcher.on('error', (err) => this.#options.logger.warn({ err: errorMessage(err) }, 'config watcher error'));
+    watcher.on('error', (err) => this.#options.logger.warn({ err: errorMessage(err) }, 'config watcher error'));
+    await new Promise<void>((resolve) => watcher.once('ready', resolve));
   }
 
   async #ensureStateDir(dir: string): Promise<void> {

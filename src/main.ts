@@ -4,10 +4,6 @@
 import { parseArgs } from 'node:util';
 import { errorMessage, GustError } from './errors.ts';
 import { VERSION, REVISION } from './version.ts';
-import { runCommand } from './cli/run.ts';
-import { checkConfigCommand } from './cli/check-config.ts';
-import { parseCommand } from './cli/parse.ts';
-import { rulesCommand } from './cli/rules.ts';
 
 const USAGE = `Usage:
   gust-agent [run] [--config PATH]          run the agent
@@ -22,10 +18,11 @@ The config path defaults to $GUST_CONFIG, then /etc/gust-agent/config.yaml.`;
 
 export async function main(argv: string[]): Promise<number> {
   const commands: Record<string, (args: string[]) => Promise<number>> = {
-    run: runCommand,
-    'check-config': checkConfigCommand,
-    parse: parseCommand,
-    rules: rulesCommand,
+    // Loaded on demand: `parse` is timed start-up included and must not load the whole agent.
+    run: async (a) => (await import('./cli/run.ts')).runCommand(a),
+    'check-config': async (a) => (await import('./cli/check-config.ts')).checkConfigCommand(a),
+    parse: async (a) => (await import('./cli/parse.ts')).parseCommand(a),
+    rules: async (a) => (await import('./cli/rules.ts')).rulesCommand(a),
   };
   const first = argv[0];
   if (first === '--version' || first === '-v') {

@@ -152,6 +152,7 @@ export class RedisLayer {
   }
 
   #markDown(reason: string): void {
+    if (this.up) return; // an error event while the connection still works is not an outage
     this.#onUpChange(false);
     if (this.#inOutage || this.#stopped) return;
     this.#inOutage = true;

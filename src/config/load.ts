@@ -46,7 +46,8 @@ export function parseConfig(text: string, file: string, options: LoadOptions = {
   const lineOf = (offset: number | undefined) => (offset === undefined ? 1 : lines.linePos(offset).line);
 
   if (doc.errors.length > 0) {
-    throw new ConfigError(doc.errors.map((e) => `${display}:${lineOf(e.pos[0])}: ${e.message.split('\n')[0]}`));
+    // The first errors say what is wrong; the rest are usually consequences.
+    throw new ConfigError(doc.errors.slice(0, 3).map((e) => `${display}:${lineOf(e.pos[0])}: ${e.message.split('\n')[0]}`));
   }
   const problems: string[] = [];
   const at = (keyPath: PathKey[], message: string) =>
@@ -72,6 +73,15 @@ export function parseConfig(text: string, file: string, options: LoadOptions = {
   return config;
 }
 
+const TYPE_NAMES: Record<string, string> = {
+  boolean: 'true or false',
+  number: 'a number',
+  int: 'an integer',
+  string: 'a string',
+  array: 'a list',
+  object: 'a mapping',
+};
+
 function reportIssue(issue: z.core.$ZodIssue, data: unknown, at: (p: PathKey[], m: string) => void): void {
   const keyPath = issue.path as PathKey[];
   if (issue.code === 'unrecognized_keys') {
@@ -81,6 +91,8 @@ function reportIssue(issue: z.core.$ZodIssue, data: unknown, at: (p: PathKey[], 
   const value = valueAt(data, keyPath);
   const got = value === undefined ? 'nothing' : JSON.stringify(value);
   let message = issue.message;
+  // zod's own wording ("Invalid input: expected boolean, received string") reads poorly in a config error.
+  if (issue.code === 'invalid_type' && message.startsWith('Invalid input')) message = `expected ${TYPE_NAMES[issue.expected] ?? issue.expected}`;
   if (issue.code === 'invalid_union') message = 'does not match any allowed form';
   if (issue.code === 'invalid_value' && 'values' in issue) {
     message = `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
@@ -130,7 +142,9 @@ function checkReferences(config: Config, at: (p: PathKey[], m: string) => void):
 /** `${VAR}` and `${VAR:-default}` in any string value; `$${` escapes. Done on parsed values, not raw text, so YAML structure cannot be injected. */
 function interpolate(value: unknown, keyPath: PathKey[], env: NodeJS.ProcessEnv, at: (p: PathKey[], m: string) => void): unknown {
   if (typeof value === 'string') {
-    return value.replace(/\$?\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g, (whole, name: string, fallback: string | undefined) => {
+    // `port: ${RCON_PORT}` should give a number: a value that is one whole reference takes the type it reads as.
+    const whole = /^\$\{[^}]+\}$/.test(value);
+    const replaced = value.replace(/\$?\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g, (whole, name: string, fallback: string | undefined) => {
       if (whole.startsWith('$$')) return whole.slice(1);
       const found = env[name];
       if (found !== undefined && found !== '') return found;
@@ -138,6 +152,9 @@ function interpolate(value: unknown, keyPath: PathKey[], env: NodeJS.ProcessEnv,
       at(keyPath, `environment variable ${name} is not set`);
       return '';
     });
+    if (whole && /^-?\d+(\.\d+)?$/.test(replaced)) return Number(replaced);
+    if (whole && (replaced === 'true' || replaced === 'false')) return replaced === 'true';
+    return replaced;
   }
   if (Array.isArray(value)) return value.map((v, i) => interpolate(v, [...keyPath, i], env, at));
   if (value && typeof value === 'object') {

@@ -1,7 +1,9 @@
 import type { AgentContext } from '../agent/context.ts';
-import type { Extraction } from './types.ts';
+import { ExtractionEngine } from './engine.ts';
 
-/** Placeholder until the extraction engine lands (issue 3). */
-export function createExtraction(_ctx: AgentContext): Extraction {
-  return { line() {}, reply() {}, reload() {} };
+export { ExtractionEngine } from './engine.ts';
+
+/** The agent's extraction engine; the log source reaches its snapshot helpers through `instanceof`. */
+export function createExtraction(ctx: AgentContext): ExtractionEngine {
+  return new ExtractionEngine(ctx);
 }

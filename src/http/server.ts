@@ -2,7 +2,7 @@
  * The agent's HTTP face (fastify): landing page, /metrics, health and readiness, reload, and
  * the JSON API under /api/v1. Scrapes only read in-memory state.
  */
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { AgentContext } from '../agent/context.ts';
 import { createHttpMetrics } from '../metrics/http.ts';
@@ -23,7 +23,8 @@ export async function createHttpServer(deps: HttpDeps, logger: Logger): Promise<
   const { ctx } = deps;
   const app = Fastify({
     loggerInstance: logger.child({ component: 'http' }) as FastifyBaseLogger,
-    disableRequestLogging: true,
+    // Per-request log lines would drown a scrape every 15 s; request metrics cover it.
+    logController: new LogController({ disableRequestLogging: true }),
     forceCloseConnections: true,
     return503OnClosing: true,
   });

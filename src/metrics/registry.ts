@@ -5,6 +5,11 @@ import { REVISION, VERSION } from '../version.ts';
 export function createRegistry(): Registry {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, eventLoopMonitoringPrecision: 10 });
+  // Gauges named *_total break Prometheus naming rules (promtool warns); the per-type
+  // nodejs_active_{handles,requests,resources} gauges carry the same information.
+  for (const name of ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total']) {
+    registry.removeSingleMetric(name);
+  }
   new Gauge({
     name: 'gust_build_info',
     help: 'Build information; value is always 1.',

@@ -74,6 +74,23 @@ describe('deploy/docker-compose.yml', () => {
     }
   });
 
+  it('provisions Grafana with the Prometheus service and the mounted dashboards', () => {
+    const mounts = bindMounts('grafana');
+    const provisioning = mounts.get('/etc/grafana/provisioning');
+    assert.ok(provisioning, 'provisioning directory mounted');
+    const readYaml = <T>(dir: string) =>
+      readdirSync(path.join(provisioning, dir)).filter((f) => /\.ya?ml$/.test(f))
+        .map((f) => parse(readFileSync(path.join(provisioning, dir, f), 'utf8')) as T);
+    const datasources = readYaml<{ datasources: { type: string; url: string }[] }>('datasources').flatMap((d) => d.datasources);
+    assert.ok(datasources.some((d) => d.type === 'prometheus' && d.url === 'http://prometheus:9090'), 'datasource points at the compose Prometheus');
+    const providers = readYaml<{ providers: { options: { path: string } }[] }>('dashboards').flatMap((d) => d.providers);
+    for (const provider of providers) {
+      const source = mounts.get(provider.options.path);
+      assert.ok(source, `${provider.options.path} is mounted`);
+      assert.ok(readdirSync(source).some((f) => f.endsWith('.json')), `dashboards in ${source}`);
+    }
+  });
+
   it('gives the agent a config that passes check-config and uses the compose Redis', () => {
     const mount = compose.services['gust-agent']!.configs?.[0];
     assert.deepEqual(mount, { source: 'gust_agent_config', target: '/etc/gust-agent/config.yaml' });

@@ -7,7 +7,10 @@ export class InFlightTracker {
   current = 0;
   max = 0;
   total = 0;
+  /** performance.now() of every command's arrival (benchmarks time rounds with it). */
+  readonly arrivals: number[] = [];
   enter(): void {
+    this.arrivals.push(performance.now());
     this.current++;
     this.total++;
     if (this.current > this.max) this.max = this.current;

@@ -1,0 +1,47 @@
+/**
+ * Generic logs: seed 000's four player-count patterns (`players: 12/50`, `online: 12 of 50`,
+ * `connected: 12/50`, `population: 12/50`, case-insensitive) with its validation
+ * 0 <= current <= max <= 1000, optional `YYYY-MM-DD HH:MM:SS` prefix, and error/warning levels.
+ */
+import { localTime, validPlayers, type BuiltinRule, type BuiltinRuleSet } from '../rules.ts';
+
+const TIMESTAMP = /^\[?(\d{4})-(\d\d)-(\d\d)[ T](\d\d):(\d\d):(\d\d)/;
+
+let lastStamp = '';
+let lastMs = 0;
+
+export function genericTimestamp(line: string): number | undefined {
+  // Consecutive lines mostly share their second: skip the regex and the Date then.
+  if (lastStamp !== '' && line.startsWith(lastStamp)) return lastMs;
+  const m = TIMESTAMP.exec(line);
+  if (!m) return undefined;
+  lastStamp = m[0];
+  lastMs = localTime(+m[1]!, +m[2]!, +m[3]!, +m[4]!, +m[5]!, +m[6]!);
+  return lastMs;
+}
+
+/** Reused by every game: a status line printed to a console counts too. */
+export const PLAYER_COUNT_RULE: BuiltinRule = {
+  name: 'generic_player_count',
+  // `/` or `of` (any case) occurs in every match; most lines have neither.
+  hint: ['/', 'of', 'OF', 'Of', 'oF'],
+  re: /(?:players|connected|population):\s*(\d+)\/(\d+)|online:\s*(\d+)\s*of\s*(\d+)/i,
+  apply(m, sink) {
+    const online = Number(m[1] ?? m[3]);
+    const max = Number(m[2] ?? m[4]);
+    if (validPlayers(online, max)) sink.players(online, max);
+  },
+};
+
+export const generic: BuiltinRuleSet = {
+  timestamp: genericTimestamp,
+  rules: [
+    PLAYER_COUNT_RULE,
+    {
+      // One regex for the three levels: one scan of the line instead of three.
+      name: 'generic_level',
+      re: /\b(?:([Cc]rash(?:ed)?|CRASH(?:ED)?|[Pp]anic|PANIC|FATAL)|(ERROR)|(WARN(?:ING)?))\b/,
+      apply: (m, s) => s.event(m[1] ? 'crash' : m[2] ? 'error' : 'warning'),
+    },
+  ],
+};

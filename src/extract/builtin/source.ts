@@ -1,0 +1,58 @@
+/**
+ * Source engine: the HL log standard (`L MM/DD/YYYY - HH:MM:SS: ...`) and `status` output
+ * printed to the console (TF2, CS:GO, CS2), PROTOCOLS.md section 4. Bots are not players.
+ */
+import { localTime, validPlayers, type BuiltinRuleSet } from '../rules.ts';
+
+const PREFIX = /^L (\d\d)\/(\d\d)\/(\d{4}) - (\d\d):(\d\d):(\d\d): /;
+const PLAYER = String.raw`"(?:[^"]|"(?!<))*?<\d+><([^>]*)><[^>]*>"`;
+
+export const source: BuiltinRuleSet = {
+  timestamp(line) {
+    const m = PREFIX.exec(line);
+    return m ? localTime(+m[3]!, +m[1]!, +m[2]!, +m[4]!, +m[5]!, +m[6]!) : undefined;
+  },
+  message(line) {
+    const m = PREFIX.exec(line);
+    return m ? line.slice(m[0].length) : line;
+  },
+  rules: [
+    {
+      name: 'source_join',
+      hint: '" entered the game',
+      re: new RegExp(`^${PLAYER} entered the game`),
+      apply: (m, s) => m[1] !== 'BOT' && s.join(m[1]),
+    },
+    {
+      name: 'source_leave',
+      hint: '" disconnected',
+      re: new RegExp(`^${PLAYER} disconnected(?: \\(reason "([^"]*)"\\))?`),
+      apply(m, s) {
+        if (m[1] === 'BOT') return;
+        s.leave(m[1]);
+        if (/^Kicked/i.test(m[2] ?? '')) s.event('kick');
+      },
+    },
+    { name: 'source_chat', hint: '" say', re: new RegExp(`^${PLAYER} say(?:_team)? "`), apply: (_m, s) => s.event('chat') },
+    { name: 'source_death', hint: '" ', re: new RegExp(`^${PLAYER} (?:killed ${PLAYER}|committed suicide with)`), apply: (_m, s) => s.event('death') },
+    { name: 'source_ban', hint: 'Ban', re: /^(?:Banid: |"[^"]*" was banned)/, apply: (_m, s) => s.event('ban') },
+    { name: 'source_map', hint: ' map "', re: /^(?:Started|Loading) map "([^"]+)"/, apply: (m, s) => s.info({ map: m[1] }) },
+    {
+      name: 'source_status_players',
+      hint: 'humans, ',
+      re: /^players\s*:\s*(\d+) humans, (\d+) bots \((\d+)(?:\/\d+)? max\)/,
+      apply(m, s) {
+        const online = Number(m[1]);
+        const max = Number(m[3]);
+        if (validPlayers(online, max)) s.players(online, max);
+        else s.players(online);
+      },
+    },
+    {
+      name: 'source_cs2_map',
+      hint: 'loaded spawngroup',
+      re: /loaded spawngroup\(\s*1\)\s*: SV:\s*\[1: (\S+) \|/,
+      apply: (m, s) => s.info({ map: m[1] }),
+    },
+  ],
+};

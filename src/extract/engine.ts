@@ -1,0 +1,274 @@
+/**
+ * The extraction engine: one pass per line through the game's built-in rules (first match
+ * wins) and the user rules (every match counts). Built-in matches feed the section A counters
+ * and the state store; user rules feed their own metrics.
+ */
+import type { AgentContext } from '../agent/context.ts';
+import type { Game, ServerConfig } from '../config/schema.ts';
+import { logMetrics, type LogMetrics, type MatchCell } from '../metrics/logs.ts';
+import { RuleMetrics, type RuleMetric } from '../metrics/rules.ts';
+import type { LogEvent } from '../metrics/game.ts';
+import type { GameObservation } from '../state/servers.ts';
+import { BUILTIN_RULES } from './builtin/index.ts';
+import { Multiline } from './multiline.ts';
+import type { BuiltinRuleSet, EventSink } from './rules.ts';
+import type { Extraction, LineOrigin } from './types.ts';
+import { applyRule, compileRule, ruleApplies, type CompiledRule } from './user-rules.ts';
+
+/** Open sessions kept per server; the oldest is forgotten past this (bounded memory). */
+const MAX_OPEN_SESSIONS = 10_000;
+
+/** Per configured server: its rule sets and what built-in matches change. */
+class ServerEntry {
+  game: Game;
+  builtin: BuiltinRuleSet;
+  /** User rules for log lines, without multi-line ones. */
+  lineRules: CompiledRule[] = [];
+  multiline: Multiline[] = [];
+  readonly sink: ServerSink;
+  /** Lines no rule matched (a count cell flushed on scrape like the match counts). */
+  readonly unmatched: MatchCell;
+  readonly #cells = new Map<string, MatchCell>();
+  readonly #metrics: LogMetrics;
+
+  constructor(readonly id: string, game: Game, ctx: AgentContext, metrics: LogMetrics) {
+    this.game = game;
+    this.builtin = BUILTIN_RULES[game];
+    this.#metrics = metrics;
+    this.sink = new ServerSink(id, ctx);
+    this.unmatched = metrics.pending.unmatchedCell(id);
+  }
+
+  matchCell(rule: string): MatchCell {
+    let cell = this.#cells.get(rule);
+    if (!cell) {
+      cell = this.#metrics.pending.matchCell(this.id, rule);
+      this.#cells.set(rule, cell);
+    }
+    return cell;
+  }
+}
+
+/**
+ * Applies built-in matches of one server. One instance per server, re-pointed at each matched
+ * line (no closures per line). Observations of log lines are merged and applied by commit(),
+ * once per read chunk instead of once per line.
+ */
+class ServerSink implements EventSink {
+  /** Player id -> unix ms of the join, for session durations. */
+  readonly sessions = new Map<string, number>();
+  readonly #labels: { server: string };
+  readonly #ctx: AgentContext;
+  #set: BuiltinRuleSet | undefined;
+  #text = '';
+  #atMs = 0;
+  #pending: GameObservation | undefined;
+  #pendingAtMs = 0;
+
+  constructor(readonly id: string, ctx: AgentContext) {
+    this.#labels = { server: id };
+    this.#ctx = ctx;
+  }
+
+  begin(set: BuiltinRuleSet, text: string, atMs: number): void {
+    this.#set = set;
+    this.#text = text;
+    this.#atMs = atMs;
+  }
+
+  /** The line's own time when it has one; never later than when it was read. */
+  #at(): number {
+    const own = this.#set?.timestamp?.(this.#text, this.#atMs);
+    return own === undefined || own > this.#atMs ? this.#atMs : own;
+  }
+
+  join(player?: string): void {
+    this.#ctx.counters.joins.inc(this.#labels);
+    if (!player) return;
+    if (this.sessions.size >= MAX_OPEN_SESSIONS) this.sessions.delete(this.sessions.keys().next().value!);
+    this.sessions.set(player, this.#at());
+  }
+
+  leave(player?: string): void {
+    this.#ctx.counters.leaves.inc(this.#labels);
+    const joined = player === undefined ? undefined : this.sessions.get(player);
+    if (joined === undefined) return;
+    this.sessions.delete(player!);
+    const at = this.#at();
+    if (at >= joined) this.#ctx.counters.sessions.observe(this.#labels, (at - joined) / 1000);
+  }
+
+  event(event: LogEvent): void {
+    this.#ctx.counters.logEvents.inc({ server: this.id, event });
+  }
+
+  save(): void {
+    this.event('save');
+    const at = this.#at();
+    this.#observe({ lastSaveTimestampSeconds: at / 1000 }, at);
+  }
+
+  restart(): void {
+    this.sessions.clear();
+    this.commit();
+    this.#ctx.state.recordRestart(this.id, 'log');
+    this.#observe({ playersOnline: 0 }, this.#at());
+  }
+
+  players(online: number, max?: number): void {
+    this.#observe(max === undefined ? { playersOnline: online } : { playersOnline: online, playersMax: max }, this.#at());
+  }
+
+  info(info: { map?: string; version?: string; name?: string }): void {
+    this.#observe(info, this.#at());
+  }
+
+  #observe(observation: GameObservation, atMs: number): void {
+    this.#pending = this.#pending ? Object.assign(this.#pending, observation) : { ...observation };
+    if (atMs > this.#pendingAtMs) this.#pendingAtMs = atMs;
+  }
+
+  /** Apply the merged observations (the latest value of each field wins, as line order says). */
+  commit(): void {
+    if (!this.#pending) return;
+    this.#ctx.state.observe(this.id, 'log', this.#pending, this.#pendingAtMs);
+    this.#pending = undefined;
+    this.#pendingAtMs = 0;
+  }
+}
+
+export interface ExtractionState {
+  sessions: Record<string, Array<[string, number]>>;
+}
+
+export class ExtractionEngine implements Extraction {
+  readonly #ctx: AgentContext;
+  readonly #metrics: LogMetrics;
+  readonly #ruleMetrics: RuleMetrics;
+  #rules = new Map<string, CompiledRule>();
+  readonly #servers = new Map<string, ServerEntry>();
+
+  constructor(ctx: AgentContext) {
+    this.#ctx = ctx;
+    this.#metrics = logMetrics(ctx.registry);
+    this.#ruleMetrics = new RuleMetrics(ctx.registry);
+    this.reload();
+  }
+
+  line(serverId: string, text: string, origin: LineOrigin, atMs = Date.now(), game?: Game): void {
+    const server = this.#servers.get(serverId);
+    if (!server) return;
+    let matched = this.#builtin(server, game && game !== server.game ? BUILTIN_RULES[game] : server.builtin, text, atMs);
+    for (const rule of server.lineRules) if (applyRule(rule, serverId, text, this.#metrics)) matched = true;
+    for (const record of server.multiline) record.push(text);
+    if (!matched && server.multiline.length === 0) server.unmatched.n++;
+    // Console lines arrive one at a time: apply at once. Log lines wait for commit() (per chunk).
+    if (origin === 'console') server.sink.commit();
+  }
+
+  /** Apply what the log lines since the last commit observed (player counts, map, save time). */
+  commit(): void {
+    for (const server of this.#servers.values()) server.sink.commit();
+  }
+
+  reply(serverId: string, _command: string, text: string, ruleNames: readonly string[]): void {
+    for (const name of ruleNames) {
+      const rule = this.#rules.get(name);
+      if (rule && ruleApplies(rule, serverId, 'command')) applyRule(rule, serverId, text, this.#metrics);
+    }
+  }
+
+  reload(): void {
+    const config = this.#ctx.config;
+    const metrics = this.#ruleMetrics.sync(config.rules);
+    const rules = new Map<string, CompiledRule>();
+    for (const rc of config.rules) {
+      const previous = this.#rules.get(rc.name);
+      const compiled = compileRule(rc, metrics.get(rc.metric)!);
+      // Same rule, same metric: the label values seen so far still count against the cap.
+      if (previous && previous.config.metric === rc.metric && previous.metric === compiled.metric) {
+        for (const [label, seen] of previous.seen) {
+          const target = compiled.seen.get(label);
+          if (target) for (const value of seen) target.add(value);
+        }
+      }
+      rules.set(rc.name, compiled);
+    }
+    this.#rules = rules;
+    const keep = new Set(config.servers.map((s) => s.id));
+    for (const [id, server] of this.#servers) {
+      if (!keep.has(id)) {
+        server.multiline.forEach((m) => m.close());
+        this.#servers.delete(id);
+      }
+    }
+    for (const cfg of config.servers) this.#configureServer(cfg);
+  }
+
+  /** Flush open multi-line records and pending observations (end of a one-shot parse, shutdown). */
+  flush(): void {
+    for (const server of this.#servers.values()) for (const record of server.multiline) record.flush();
+    this.commit();
+  }
+
+  /** User-rule metrics, for the counter snapshot. */
+  ruleMetrics(): RuleMetric[] {
+    return this.#ruleMetrics.list();
+  }
+
+  state(): ExtractionState {
+    const sessions: ExtractionState['sessions'] = {};
+    for (const [id, server] of this.#servers) if (server.sink.sessions.size > 0) sessions[id] = [...server.sink.sessions];
+    return { sessions };
+  }
+
+  restoreState(state: ExtractionState): void {
+    for (const [id, entries] of Object.entries(state.sessions ?? {})) {
+      const server = this.#servers.get(id);
+      if (!server || !Array.isArray(entries)) continue;
+      for (const [player, at] of entries) if (typeof player === 'string' && typeof at === 'number') server.sink.sessions.set(player, at);
+    }
+  }
+
+  #configureServer(cfg: ServerConfig): void {
+    let server = this.#servers.get(cfg.id);
+    if (!server) {
+      server = new ServerEntry(cfg.id, cfg.game, this.#ctx, this.#metrics);
+      this.#servers.set(cfg.id, server);
+      this.#metrics.pending.init(cfg.id);
+    }
+    server.game = cfg.game;
+    server.builtin = BUILTIN_RULES[cfg.game];
+    const applicable = [...this.#rules.values()].filter((r) => ruleApplies(r, cfg.id, 'log'));
+    server.multiline.forEach((m) => m.close());
+    server.lineRules = applicable.filter((r) => !r.firstLine);
+    server.multiline = applicable
+      .filter((r) => r.firstLine)
+      .map((r) => new Multiline(r, (record) => applyRule(r, cfg.id, record, this.#metrics)));
+  }
+
+  #builtin(server: ServerEntry, set: BuiltinRuleSet, text: string, atMs: number): boolean {
+    if (set.skip?.(text)) return false;
+    const message = set.message ? set.message(text) : text;
+    for (const rule of set.rules) {
+      if (rule.hint !== undefined && !containsHint(message, rule.hint)) continue;
+      const m = rule.re.exec(message);
+      if (!m) continue;
+      server.matchCell(rule.name).n++;
+      server.sink.begin(set, text, atMs);
+      rule.apply(m, server.sink);
+      return true;
+    }
+    const event = set.fallback?.(text);
+    if (!event) return false;
+    server.matchCell(`${server.game}_level`).n++;
+    this.#ctx.counters.logEvents.inc({ server: server.id, event });
+    return true;
+  }
+}
+
+function containsHint(text: string, hint: string | readonly string[]): boolean {
+  if (typeof hint === 'string') return text.includes(hint);
+  for (const h of hint) if (text.includes(h)) return true;
+  return false;
+}

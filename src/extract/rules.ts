@@ -1,0 +1,50 @@
+/**
+ * The shape of a built-in rule set: one per game. A rule is a regex (behind a cheap substring
+ * hint) and what a match means, told to an EventSink. Rules are plain data and functions
+ * written here: no eval, no user code.
+ */
+import type { LogEvent } from '../metrics/game.ts';
+
+export interface EventSink {
+  /** `player` pairs joins with leaves for session durations (a SteamID or a name). */
+  join(player?: string): void;
+  leave(player?: string): void;
+  event(event: LogEvent): void;
+  /** A world save: counts event `save` and sets the last-save timestamp. */
+  save(): void;
+  /** The game server (re)started. */
+  restart(): void;
+  players(online: number, max?: number): void;
+  info(info: { map?: string; version?: string; name?: string }): void;
+}
+
+export interface BuiltinRule {
+  /** The `rule` label of gust_log_rule_matches_total. */
+  readonly name: string;
+  /** A substring every matching line contains (or one of several); lines without it skip the regex. */
+  readonly hint?: string | readonly string[];
+  readonly re: RegExp;
+  apply(m: RegExpExecArray, sink: EventSink): void;
+}
+
+export interface BuiltinRuleSet {
+  /** Unix ms of the line's own timestamp, when the format has one; `nowMs` completes partial ones (time without date). */
+  timestamp?(line: string, nowMs: number): number | undefined;
+  /** Strip a per-line prefix (timestamp, thread, level) before the rules run. */
+  message?(line: string): string;
+  /** Lines that are noise (e.g. Unity's `(Filename: ...)` trailers). */
+  skip?(line: string): boolean;
+  readonly rules: readonly BuiltinRule[];
+  /** When no rule matched: an event from the line's level (WARN, ERROR), if any. */
+  fallback?(line: string): LogEvent | undefined;
+}
+
+/** Date.UTC-free local time: game logs print the host's local time. */
+export function localTime(year: number, month: number, day: number, h: number, m: number, s: number, ms = 0): number {
+  return new Date(year, month - 1, day, h, m, s, ms).getTime();
+}
+
+/** Seed 000's validation of a player count: 0 <= current <= max <= 1000. */
+export function validPlayers(online: number, max: number): boolean {
+  return Number.isInteger(online) && Number.isInteger(max) && online >= 0 && online <= max && max <= 1000;
+}
