@@ -84,8 +84,17 @@ install_config() {
 install_unit() {
   install -d -m 0755 "$(dirname "$UNIT")"
   install -m 0644 "$SRC/systemd/gust-agent.service" "$UNIT"
+  install_revision
   systemctl_live daemon-reload
   restart_if_running
+}
+
+# /opt/gust-agent is no git checkout: tell the agent its revision (gust_build_info) in a drop-in.
+install_revision() {
+  local revision
+  revision=$(git -C "$SRC" rev-parse --short=12 HEAD 2>/dev/null) || return 0
+  install -d -m 0755 "$UNIT.d"
+  printf '[Service]\nEnvironment=GUST_REVISION=%s\n' "$revision" > "$UNIT.d/revision.conf"
 }
 
 # An upgrade takes effect now if the agent runs (a fresh install waits for `enable --now`), but
@@ -103,7 +112,8 @@ restart_if_running() {
 uninstall() {
   local purge=$1
   systemctl_live disable --now gust-agent.service || true
-  rm -f "$UNIT"
+  rm -f "$UNIT" "$UNIT.d/revision.conf"
+  rmdir "$UNIT.d" 2>/dev/null || true   # kept when it holds the operator's own drop-ins
   rm -rf "$APP"
   systemctl_live daemon-reload
   if [ "$purge" = yes ]; then

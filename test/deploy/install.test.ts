@@ -57,6 +57,8 @@ describe('deploy/install.sh with DESTDIR', () => {
 
   it('installs the unit, the users and a private config layout', () => {
     assert.equal(readFileSync(at('etc/systemd/system/gust-agent.service'), 'utf8'), readFileSync(path.join(ROOT, 'systemd/gust-agent.service'), 'utf8'));
+    const revision = spawnSync('git', ['-C', ROOT, 'rev-parse', '--short=12', 'HEAD'], { encoding: 'utf8' }).stdout.trim();
+    assert.equal(readFileSync(at('etc/systemd/system/gust-agent.service.d/revision.conf'), 'utf8'), `[Service]\nEnvironment=GUST_REVISION=${revision}\n`);
     assert.match(readFileSync(at('etc/passwd'), 'utf8'), /^gust-agent:x:\d+:\d+:.*:\/var\/lib\/gust-agent:\/usr\/sbin\/nologin$/m);
     assert.match(readFileSync(at('etc/group'), 'utf8'), /^gust-logs:x:\d+:/m);
     assert.equal(readFileSync(at('etc/gust-agent/config.yaml'), 'utf8'), readFileSync(path.join(ROOT, 'config.example.yaml'), 'utf8'));
@@ -87,6 +89,7 @@ describe('deploy/install.sh with DESTDIR', () => {
     assert.equal(uninstall.status, 0, uninstall.stderr);
     assert.ok(!existsSync(at('opt/gust-agent')));
     assert.ok(!existsSync(at('etc/systemd/system/gust-agent.service')));
+    assert.ok(!existsSync(at('etc/systemd/system/gust-agent.service.d')));
     assert.ok(existsSync(at('etc/gust-agent/config.yaml')), 'the operator config stays');
     const purge = install('--purge');
     assert.equal(purge.status, 0, purge.stderr);
