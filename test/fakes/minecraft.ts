@@ -56,6 +56,7 @@ export async function startMinecraftFake(options: MinecraftFakeOptions): Promise
   const server = net.createServer((socket) => {
     stats.connections++;
     sockets.add(socket);
+    socket.setNoDelay(true); // a reply and the terminator mirror are separate writes: no Nagle/delayed-ACK stall
     socket.on('close', () => sockets.delete(socket));
     socket.on('error', () => {});
     let authed = false;

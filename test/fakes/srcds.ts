@@ -73,6 +73,7 @@ export async function startSrcdsFake(options: SrcdsFakeOptions): Promise<SrcdsFa
   const server = net.createServer((socket) => {
     stats.connections++;
     sockets.add(socket);
+    socket.setNoDelay(true); // a reply and the terminator mirror are separate writes: no Nagle/delayed-ACK stall
     socket.on('close', () => sockets.delete(socket));
     socket.on('error', () => {});
     let buffer: Buffer = Buffer.alloc(0);
