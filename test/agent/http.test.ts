@@ -58,7 +58,7 @@ servers:
   test('unknown routes get a JSON 404 and a bounded route label', async () => {
     const res = await fetch(`${a.url}/nope/${Date.now()}`);
     assert.equal(res.status, 404);
-    assert.equal((await res.json()).code, 'GUST_API_NOT_FOUND');
+    assert.equal(((await res.json()) as { code: string }).code, "GUST_API_NOT_FOUND");
     const text = await a.scrape();
     assert.doesNotMatch(text, /route="\/nope/);
   });
@@ -66,7 +66,7 @@ servers:
   test('POST /-/reload needs a bearer token', async () => {
     const none = await fetch(`${a.url}/-/reload`, { method: 'POST' });
     assert.equal(none.status, 401);
-    assert.equal((await none.json()).code, 'GUST_API_UNAUTHORIZED');
+    assert.equal(((await none.json()) as { code: string }).code, 'GUST_API_UNAUTHORIZED');
     const wrong = await fetch(`${a.url}/-/reload`, { method: 'POST', headers: { authorization: 'Bearer nope' } });
     assert.equal(wrong.status, 401);
     const ok = await fetch(`${a.url}/-/reload`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}` } });
@@ -79,7 +79,7 @@ servers:
     writeFileSync(a.configPath, `${good}\n  - id: gamma\n    game: tetris\n`);
     const res = await fetch(`${a.url}/-/reload`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}` } });
     assert.equal(res.status, 400);
-    const body = await res.json();
+    const body = (await res.json()) as { message: string };
     assert.match(body.message, /config\.yaml:\d+: servers\[2\]\.game: expected one of/);
     let text = await a.scrape();
     assert.equal(seriesValue(text, 'gust_config_last_reload_successful'), 0);
