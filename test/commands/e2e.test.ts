@@ -6,6 +6,7 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { startAgent, seriesValue, eventually, type TestAgent } from '../support/agent.ts';
 import { startWebRconFake, type WebRconFake } from '../fakes/webrcon.ts';
 import { startMinecraftFake, type MinecraftFake } from '../fakes/minecraft.ts';
@@ -70,6 +71,16 @@ servers:
     assert.equal(seriesValue(text, 'gust_rcon_connections{server="mc",transport="source"}'), 1);
     assert.ok((seriesValue(text, 'gust_commands_total{server="tf2",command="status"}') ?? 0) >= 1);
     assert.match(text, /gust_server_info\{server="rust",game="rust",name="Fake Rust Server",map="Procedural Map",version="2380.236.1"\} 1/);
+  });
+
+  it('exports every B and C series, and the exposition passes promtool check metrics', async () => {
+    const text = await agent.scrape();
+    for (const name of ['gust_command_duration_seconds_bucket', 'gust_commands_total', 'gust_command_failures_total', 'gust_command_retries_total', 'gust_commands_in_flight', 'gust_command_queue_length', 'gust_server_backoff_seconds', 'gust_autocommand_interval_seconds', 'gust_autocommand_rounds_total', 'gust_rcon_connections', 'gust_rcon_connects_total', 'gust_rcon_connection_failures_total', 'gust_rcon_messages_total']) {
+      assert.match(text, new RegExp(`^${name}[{ ]`, 'm'), name);
+    }
+    const lint = spawnSync('promtool', ['check', 'metrics'], { input: text, encoding: 'utf8' });
+    assert.equal(lint.error, undefined, 'promtool runs (test/setup/install-deps.sh installs it)');
+    assert.equal(`${lint.stdout}${lint.stderr}`.trim(), '', 'promtool reported problems');
   });
 
   it('follows player changes on later rounds', async () => {
