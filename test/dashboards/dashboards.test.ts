@@ -30,7 +30,7 @@ test('dashboards/*.json are exactly what dashboards-src/ renders', () => {
   const rendered = renderDashboards();
   assert.deepEqual(files, rendered.map((r) => r.file).sort());
   for (const { file, text } of rendered) {
-    assert.equal(readFileSync(path.join(DIR, file), 'utf8'), text, `${file} is stale: run npm run dashboards`);
+    assert.equal(readFileSync(path.join(DIR, file), 'utf8'), text, `${file} is stale: run node --import tsx dashboards-src/build.ts`);
   }
 });
 
