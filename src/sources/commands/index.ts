@@ -67,6 +67,7 @@ export function createCommandSource(ctx: AgentContext): CommandSource {
   }
 
   function removeEntry(entry: ServerEntry): void {
+    entry.retired = true;
     entry.transport.close();
     removeServerMetrics(metrics, entry.id, entry.transport.kind, entry.commands.map((c) => c.command));
     entries.delete(entry.id);
@@ -93,7 +94,7 @@ export function createCommandSource(ctx: AgentContext): CommandSource {
         const transport = createTransport(server.game, server.rcon!, hooksFor(server.id, server.rcon!.transport), (line) =>
           ctx.extraction.line(server.id, line, 'console'),
         );
-        const entry: ServerEntry = { id: server.id, config: server, transport, commands: specsFor(server), consecutiveFailures: 0, nextAllowedMs: 0, busy: false };
+        const entry: ServerEntry = { id: server.id, config: server, transport, commands: specsFor(server), consecutiveFailures: 0, nextAllowedMs: 0, busy: false, retired: false };
         entries.set(server.id, entry);
         initServerMetrics(metrics, server.id, transport.kind, entry.commands.map((c) => c.command));
       } catch (err) {

@@ -27,6 +27,8 @@ export interface ServerEntry {
   consecutiveFailures: number;
   nextAllowedMs: number;
   busy: boolean;
+  /** Removed by a reload while a job ran: its outcome must not recreate removed series. */
+  retired: boolean;
 }
 
 export interface CommandResult {
@@ -64,7 +66,7 @@ export function dueCommands(entry: ServerEntry, nowMs: number, slackMs: number):
 export async function runServer(deps: RunnerDeps, entry: ServerEntry, commands: CommandSpec[]): Promise<CommandResult[]> {
   const results: CommandResult[] = [];
   for (const spec of commands) {
-    if (deps.stopped()) break;
+    if (deps.stopped() || entry.retired) return results;
     spec.lastRunMs = Date.now();
     results.push(await runCommand(deps, entry, spec));
   }
@@ -90,6 +92,7 @@ async function runCommand(deps: RunnerDeps, entry: ServerEntry, spec: CommandSpe
       reply = await entry.transport.send(spec.command, settings.timeout);
     } catch (err) {
       const reason = failureReason(err);
+      if (entry.retired) return { command: spec.command, ok: false, reason, error: errorMessage(err) };
       metrics.failures.inc({ ...labels, reason });
       last = { command: spec.command, ok: false, reason, error: errorMessage(err) };
       if (!RETRIED.has(reason)) break;
@@ -134,7 +137,7 @@ function withoutUndefined(o: GameObservation): GameObservation {
  * source down and starts or extends the error backoff.
  */
 function recordOutcome(deps: RunnerDeps, entry: ServerEntry, results: CommandResult[]): void {
-  if (results.length === 0) return;
+  if (results.length === 0 || entry.retired) return;
   const { ctx, metrics } = deps;
   const failed = results.find((r) => !r.ok && r.reason !== 'parse');
   if (failed) {

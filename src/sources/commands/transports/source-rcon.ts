@@ -128,6 +128,7 @@ export class SourceRconTransport implements Transport {
     if (Buffer.byteLength(command) > 1400) throw new GustError('GUST_RCON_PROTOCOL', 'RCON command longer than 1400 bytes');
     const deadline = Date.now() + timeoutMs;
     const socket = await this.#withDeadline(this.#connect(), deadline, 'RCON connect/auth');
+    if (socket.destroyed) throw new GustError('GUST_RCON_CLOSED', 'RCON connection closed before the command was sent');
     return new Promise<string>((resolve, reject) => {
       const id = this.#allocateId();
       const terminatorId = this.#options.mode === 'srcds' ? this.#allocateId() : id;
