@@ -38,7 +38,7 @@ export async function renderExposition(registry: Registry): Promise<string> {
 
 function renderMetric(metric: ExportedMetric, defaultLabels: Record<string, string | number> | undefined): string {
   const name = escapeString(metric.name);
-  let out = `# HELP ${name} ${escapeString(metric.help)}\n# TYPE ${name} ${metric.type}`;
+  const lines = [`# HELP ${name} ${escapeString(metric.help)}`, `# TYPE ${name} ${metric.type}`];
   for (const val of metric.values ?? []) {
     let labels = val.labels ?? {};
     if (defaultLabels) labels = { ...labels, ...defaultLabels, ...labels };
@@ -51,9 +51,9 @@ function renderMetric(metric: ExportedMetric, defaultLabels: Record<string, stri
     if (shared) {
       for (const key in shared) labelText += `${labelText ? ',' : ''}${key}="${escapeLabelValue(shared[key]!)}"`;
     }
-    out += `\n${val.metricName ?? name}${labelText ? `{${labelText}}` : ''} ${valueString(val.value)}`;
+    lines.push(`${val.metricName ?? name}${labelText ? `{${labelText}}` : ''} ${valueString(val.value)}`);
   }
-  return out;
+  return lines.join('\n');
 }
 
 function valueString(value: number): string {
@@ -62,8 +62,12 @@ function valueString(value: number): string {
   return `${value}`;
 }
 
+// Almost no label value needs escaping: one test instead of three replaces per value.
+const NEEDS_LABEL_ESCAPE = /[\\\n"]/;
+
 function escapeLabelValue(value: string | number): string | number {
-  return typeof value === 'string' ? escapeString(value).replace(/"/g, '\\"') : value;
+  if (typeof value !== 'string' || !NEEDS_LABEL_ESCAPE.test(value)) return value;
+  return escapeString(value).replace(/"/g, '\\"');
 }
 
 function escapeString(str: string): string {

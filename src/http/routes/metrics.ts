@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { HttpDeps } from '../server.ts';
 import { requireToken } from '../auth.ts';
+import { renderExposition } from '../exposition.ts';
 
 export function metricsRoute(deps: HttpDeps): FastifyPluginAsync {
   return async (app) => {
@@ -12,7 +13,7 @@ export function metricsRoute(deps: HttpDeps): FastifyPluginAsync {
       },
     }, async (_request, reply) => {
       await ctx.collectors.collectAll();
-      const body = await ctx.registry.metrics();
+      const body = await renderExposition(ctx.registry);
       return reply.type(ctx.registry.contentType).send(body);
     });
   };
