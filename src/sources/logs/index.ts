@@ -1,6 +1,557 @@
+/**
+ * The log source: follows every file matching `servers[].logs[].path` and feeds its lines to
+ * the extraction engine, without losing or double-counting a line across rotations and
+ * restarts (../shared/spec/TAILING.md).
+ *
+ * chokidar is only a hint that makes reads prompt: a poll every second stats every followed
+ * file and rescans the globs, so dropped or merged watch events cost latency, never lines.
+ */
+import { readdir, stat } from 'node:fs/promises';
+import type { Stats } from 'node:fs';
+import path from 'node:path';
+import { watch, type FSWatcher } from 'chokidar';
 import type { AgentContext, Component } from '../../agent/context.ts';
+import type { Config, Game, LogFileConfig } from '../../config/schema.ts';
+import { errorMessage } from '../../errors.ts';
+import { ExtractionEngine } from '../../extract/engine.ts';
+import { logMetrics, type LogMetrics, type ReadErrorReason } from '../../metrics/logs.ts';
+import type { ObservationKey } from '../../state/servers.ts';
+import { checkpointPath, emptyCheckpoint, loadCheckpoint, writeAtomically, type Checkpoint, type FilePosition } from './checkpoint.ts';
+import { FileTailer, type TailerOptions, type TailerSink } from './file-tailer.ts';
+import { expandGlob, globToRegExp, watchRoot } from './glob.ts';
+import { restoreMetric, snapshotMetric } from './snapshot.ts';
+import type { SplitStats } from './splitter.ts';
 
-/** Placeholder until log tailing lands (issue 3). */
-export function createLogSource(_ctx: AgentContext): Component {
-  return { name: 'logs', async start() {}, async stop() {} };
+const POLL_MS = 1_000;
+const FALLBACK_POLL_MS = 250;
+const CHECKPOINT_MS = 1_000;
+/** A rotated-away file is finished after it stopped growing for this long. */
+const RETIRE_IDLE_MS = 10_000;
+/** Re-read a file shortly after an event: chokidar throttles and merges change events. */
+const TRAILING_READ_MS = 50;
+const MAX_BACKOFF_MS = 30_000;
+
+interface Spec {
+  server: string;
+  pattern: string;
+  key: string;
+  config: LogFileConfig;
+  exclude: RegExp[];
+}
+
+export function createLogSource(ctx: AgentContext): Component {
+  return new LogSource(ctx);
+}
+
+class LogSource implements Component {
+  readonly name = 'logs';
+  readonly #ctx: AgentContext;
+  readonly #metrics: LogMetrics;
+  #specs: Spec[] = [];
+  /** `server\0path` -> the tailer of the file currently at that path. */
+  readonly #active = new Map<string, FileTailer>();
+  readonly #specOf = new Map<FileTailer, Spec>();
+  /** Rotated away (renamed, deleted): drained until idle, then finished. */
+  readonly #retired = new Set<FileTailer>();
+  readonly #locks = new Map<string, Promise<void>>();
+  readonly #backoff = new Map<string, { untilMs: number; delayMs: number }>();
+  readonly #trailing = new Map<FileTailer, NodeJS.Timeout>();
+  #knownPatterns = new Set<string>();
+  /** The checkpoint found at start; each saved position is used at most once. */
+  #checkpoint: Checkpoint = emptyCheckpoint();
+  readonly #consumed = new Set<FilePosition>();
+  #pollTimer: NodeJS.Timeout | undefined;
+  #checkpointTimer: NodeJS.Timeout | undefined;
+  #watcher: FSWatcher | undefined;
+  #watchedRoots = new Set<string>();
+  #fallback = false;
+  #ticking: Promise<void> | undefined;
+  #writing: Promise<void> = Promise.resolve();
+  #lastWritten = '';
+  #lastCheckpointMs = Date.now();
+  #stopped = false;
+
+  constructor(ctx: AgentContext) {
+    this.#ctx = ctx;
+    this.#metrics = logMetrics(ctx.registry);
+  }
+
+  get #engine(): ExtractionEngine | undefined {
+    return this.#ctx.extraction instanceof ExtractionEngine ? this.#ctx.extraction : undefined;
+  }
+
+  async start(): Promise<void> {
+    this.#stopped = false;
+    this.#specs = this.#buildSpecs(this.#ctx.config);
+    const file = checkpointPath(this.#ctx.config.state_dir);
+    try {
+      const loaded = await loadCheckpoint(file);
+      if (loaded) {
+        this.#checkpoint = loaded;
+        this.#restore(loaded);
+      }
+    } catch (err) {
+      // Never a crash loop: a corrupt checkpoint is reported and ignored.
+      this.#metrics.checkpointFailures.inc({ reason: 'corrupt' });
+      this.#ctx.logger.error({ file, err: errorMessage(err) }, 'log checkpoint is corrupt; ignoring it');
+    }
+    this.#knownPatterns = new Set(this.#checkpoint.patterns);
+    await this.#resumeRetired(this.#checkpoint.files.filter((f) => f.retired));
+    await this.#scan();
+    // Saved files no longer at their path (rotated while we were down): finish them where they went.
+    await this.#resumeRetired(this.#checkpoint.files.filter((f) => !this.#consumed.has(f)));
+    this.#checkpoint.files.forEach((f) => this.#consumed.add(f));
+    for (const spec of this.#specs) this.#knownPatterns.add(spec.key);
+    this.#watch();
+    this.#schedulePoll();
+    this.#checkpointTimer = setInterval(() => void this.#saveCheckpoint(), CHECKPOINT_MS);
+    this.#checkpointTimer.unref();
+    this.#updateGauges();
+    void this.#saveCheckpoint();
+  }
+
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    clearTimeout(this.#pollTimer);
+    clearInterval(this.#checkpointTimer);
+    for (const timer of this.#trailing.values()) clearTimeout(timer);
+    this.#trailing.clear();
+    await this.#watcher?.close().catch(() => {});
+    this.#watcher = undefined;
+    await this.#ticking;
+    // Stop reading first: the snapshot must pair each offset with the counters it produced.
+    const tailers = [...this.#active.values(), ...this.#retired];
+    await Promise.all(tailers.map((t) => t.close()));
+    this.#engine?.flush();
+    await this.#saveCheckpoint();
+    this.#active.clear();
+    this.#retired.clear();
+    this.#specOf.clear();
+    this.#metrics.filesWatched.set(0);
+  }
+
+  async reload(config: Config): Promise<void> {
+    this.#specs = this.#buildSpecs(config);
+    const wanted = new Map(this.#specs.map((s) => [s.key, s]));
+    for (const [key, tailer] of this.#active) {
+      const spec = wanted.get(this.#specOf.get(tailer)!.key);
+      if (!spec) {
+        this.#active.delete(key);
+        this.#specOf.delete(tailer);
+        await tailer.close();
+        continue;
+      }
+      this.#specOf.set(tailer, spec);
+      tailer.options = { ...tailer.options, game: spec.config.game };
+    }
+    await this.#scan();
+    for (const spec of this.#specs) this.#knownPatterns.add(spec.key);
+    this.#watch();
+    this.#updateGauges();
+  }
+
+  // --- discovery -------------------------------------------------------------------------
+
+  #buildSpecs(config: Config): Spec[] {
+    return config.servers.flatMap((server) =>
+      server.logs.map((log) => {
+        const pattern = path.resolve(log.path);
+        return { server: server.id, pattern, key: `${server.id}\u0000${pattern}`, config: log, exclude: log.exclude.map(globToRegExp) };
+      }),
+    );
+  }
+
+  /**
+   * Expand every glob and follow files not followed yet. One file at a time: two names of one
+   * file (a rename that still matches the glob) must resolve to a single tailer.
+   */
+  async #scan(): Promise<void> {
+    for (const spec of this.#specs) {
+      for (const file of await expandGlob(spec.pattern, spec.exclude)) {
+        const key = `${spec.server}\u0000${file}`;
+        if (!this.#active.has(key)) await this.#locked(key, () => this.#followIfNew(spec, file));
+      }
+    }
+  }
+
+  #isFollowed(dev: number, ino: number): boolean {
+    for (const t of this.#active.values()) if (t.dev === dev && t.ino === ino) return true;
+    for (const t of this.#retired) if (t.dev === dev && t.ino === ino) return true;
+    return false;
+  }
+
+  /** The saved position of this file: by path, else by identity (renamed while we were down). */
+  #savedFor(server: string, file: string, current: Stats): FilePosition | undefined {
+    const unused = this.#checkpoint.files.filter((f) => !this.#consumed.has(f) && !f.retired && f.server === server);
+    const saved = unused.find((f) => f.path === file) ?? unused.find((f) => f.dev === current.dev && f.ino === current.ino);
+    if (saved) this.#consumed.add(saved);
+    return saved;
+  }
+
+  async #followIfNew(spec: Spec, file: string): Promise<void> {
+    const key = `${spec.server}\u0000${file}`;
+    if (this.#active.has(key) || this.#stopped) return;
+    const backoff = this.#backoff.get(key);
+    if (backoff && Date.now() < backoff.untilMs) return;
+    try {
+      const current = await stat(file);
+      if (this.#isFollowed(current.dev, current.ino)) return; // another name of a file we follow
+      const saved = this.#savedFor(spec.server, file, current);
+      if (saved) {
+        const { tailer, resumed } = await FileTailer.open(file, this.#tailerOptions(spec), this.#sink, {
+          offset: saved.offset,
+          expected: { dev: saved.dev, ino: saved.ino, head: { length: saved.headLength, hash: saved.headHash } },
+        });
+        if (!resumed) {
+          // Rotated while we were down: finish the old file wherever it went, then read the new one from 0.
+          this.#metrics.rotations.inc({ server: spec.server, kind: 'rotate' });
+          await this.#resumeRetired([saved]);
+        }
+        this.#adopt(key, spec, tailer);
+      } else {
+        const startAt = spec.config.start_at ?? (this.#knownPatterns.has(spec.key) ? 'beginning' : 'end');
+        const { tailer } = await FileTailer.open(file, this.#tailerOptions(spec), this.#sink, { offset: startAt === 'end' ? 'end' : 0 });
+        this.#adopt(key, spec, tailer);
+      }
+      this.#backoff.delete(key);
+    } catch (err) {
+      this.#readError(spec.server, key, err, file);
+    }
+  }
+
+  #adopt(key: string, spec: Spec, tailer: FileTailer): void {
+    this.#active.set(key, tailer);
+    this.#specOf.set(tailer, spec);
+    this.#ctx.logger.debug({ server: spec.server, file: tailer.path, offset: tailer.position }, 'following log file');
+    this.#read(tailer);
+  }
+
+  /** Files saved as rotated-away (or found rotated at start): find them by identity next to their old path and drain them. */
+  async #resumeRetired(positions: FilePosition[]): Promise<void> {
+    for (const saved of positions) {
+      this.#consumed.add(saved);
+      const spec = this.#specs.find((s) => s.server === saved.server);
+      if (!spec || this.#isFollowed(saved.dev, saved.ino)) continue;
+      const found = await findByIdentity(path.dirname(saved.path), saved.dev, saved.ino);
+      if (!found) continue;
+      try {
+        const { tailer, resumed } = await FileTailer.open(found, this.#tailerOptions(spec), this.#sink, {
+          offset: saved.offset,
+          expected: { dev: saved.dev, ino: saved.ino, head: { length: saved.headLength, hash: saved.headHash } },
+        });
+        if (!resumed) {
+          await tailer.close(); // an unrelated file that reuses the inode: not ours to read
+          continue;
+        }
+        this.#specOf.set(tailer, spec);
+        this.#retire(tailer);
+      } catch (err) {
+        this.#ctx.logger.warn({ file: found, err: errorMessage(err) }, 'cannot reopen a rotated log file to finish it');
+      }
+    }
+  }
+
+  #tailerOptions(spec: Spec): TailerOptions {
+    const { config } = spec;
+    return { server: spec.server, pattern: spec.pattern, game: config.game, maxLineLength: config.max_line_length, longLines: config.long_lines, encoding: config.encoding };
+  }
+
+  // --- reading ---------------------------------------------------------------------------
+
+  readonly #sink: TailerSink = {
+    line: (tailer, text) => this.#ctx.extraction.line(tailer.options.server, text, 'log', Date.now(), tailer.options.game as Game | undefined),
+    chunk: (tailer, delta) => this.#afterChunk(tailer.options.server, delta),
+  };
+
+  #afterChunk(server: string, delta: SplitStats): void {
+    this.#engine?.commit();
+    this.#metrics.pending.lines(server, delta.lines, delta.bytes);
+    if (delta.tooLong) this.#metrics.dropped.inc({ server, reason: 'too_long' }, delta.tooLong);
+    if (delta.invalidEncoding) this.#metrics.invalidEncoding.inc({ server }, delta.invalidEncoding);
+  }
+
+  #read(tailer: FileTailer): void {
+    tailer.read().then(
+      () => this.#updateLag(tailer.options.server),
+      (err: unknown) => this.#readError(tailer.options.server, undefined, err, tailer.path),
+    );
+  }
+
+  /** A read now and another shortly after (a write may land between chokidar's merged events). */
+  #readSoon(tailer: FileTailer): void {
+    this.#read(tailer);
+    clearTimeout(this.#trailing.get(tailer));
+    const timer = setTimeout(() => {
+      this.#trailing.delete(tailer);
+      this.#read(tailer);
+    }, TRAILING_READ_MS);
+    timer.unref();
+    this.#trailing.set(tailer, timer);
+  }
+
+  #readError(server: string, key: string | undefined, err: unknown, file: string): void {
+    const code = (err as NodeJS.ErrnoException).code;
+    const reason: ReadErrorReason = code === 'EACCES' || code === 'EPERM' ? 'permission' : code === 'ENOENT' ? 'not_found' : 'io';
+    if (reason === 'not_found') return; // gone between the scan and the open: the next scan decides
+    this.#metrics.readErrors.inc({ server, reason });
+    if (key) {
+      // Transient errors (permission during logrotate): retry with a doubling delay.
+      const previous = this.#backoff.get(key);
+      const delayMs = Math.min(previous ? previous.delayMs * 2 : POLL_MS, MAX_BACKOFF_MS);
+      this.#backoff.set(key, { untilMs: Date.now() + delayMs, delayMs });
+    }
+    this.#ctx.logger.warn({ server, file, reason, err: errorMessage(err) }, 'cannot read log file');
+  }
+
+  // --- rotation and polling --------------------------------------------------------------
+
+  #schedulePoll(): void {
+    if (this.#stopped) return;
+    this.#pollTimer = setTimeout(() => {
+      this.#ticking = this.#tick().finally(() => {
+        this.#ticking = undefined;
+        this.#schedulePoll();
+      });
+    }, this.#fallback ? FALLBACK_POLL_MS : POLL_MS);
+    this.#pollTimer.unref();
+  }
+
+  async #tick(): Promise<void> {
+    try {
+      await Promise.all([...this.#active.entries()].map(([key, tailer]) => this.#locked(key, () => this.#check(key, tailer))));
+      await this.#scan();
+      await this.#drainRetired();
+      this.#updateGauges();
+    } catch (err) {
+      this.#ctx.logger.error({ err: errorMessage(err) }, 'log poll failed');
+    }
+  }
+
+  /** Is the file at `tailer.path` still the one we follow, and was it truncated? */
+  async #check(key: string, tailer: FileTailer): Promise<void> {
+    if (this.#active.get(key) !== tailer || this.#stopped) return;
+    let current: Stats | undefined;
+    try {
+      current = await stat(tailer.path);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code !== 'ENOENT' && code !== 'ENOTDIR') {
+        // Cannot tell (EACCES on the directory during rotation): keep reading what we have.
+        this.#readError(tailer.options.server, undefined, err, tailer.path);
+        this.#read(tailer);
+        return;
+      }
+    }
+    if (!current || current.dev !== tailer.dev || current.ino !== tailer.ino) {
+      // Renamed, deleted or a symlink swapped: drain the old file before anything of the new one.
+      await tailer.read().catch(() => {});
+      this.#active.delete(key);
+      this.#metrics.rotations.inc({ server: tailer.options.server, kind: 'rotate' });
+      this.#retire(tailer);
+      if (current && !this.#isFollowed(current.dev, current.ino)) {
+        const spec = this.#specOf.get(tailer)!;
+        try {
+          const { tailer: next } = await FileTailer.open(tailer.path, this.#tailerOptions(spec), this.#sink, { offset: 0 });
+          this.#adopt(key, spec, next);
+        } catch (err) {
+          this.#readError(tailer.options.server, key, err, tailer.path);
+        }
+      }
+      return;
+    }
+    const own = await tailer.stat();
+    if (await tailer.truncated(own)) {
+      this.#metrics.rotations.inc({ server: tailer.options.server, kind: 'truncate' });
+      await tailer.restart();
+    } else {
+      await tailer.refreshHead(own.size);
+    }
+    this.#read(tailer);
+  }
+
+  #retire(tailer: FileTailer): void {
+    tailer.retired = true;
+    tailer.lastGrowthMs = Date.now();
+    this.#retired.add(tailer);
+    this.#read(tailer);
+  }
+
+  async #drainRetired(): Promise<void> {
+    const now = Date.now();
+    await Promise.all(
+      [...this.#retired].map(async (tailer) => {
+        try {
+          await tailer.read();
+          if (now - tailer.lastGrowthMs < RETIRE_IDLE_MS) return;
+          this.#retired.delete(tailer);
+          this.#specOf.delete(tailer);
+          await tailer.finish();
+        } catch (err) {
+          this.#retired.delete(tailer);
+          await tailer.close();
+          this.#readError(tailer.options.server, undefined, err, tailer.path);
+        }
+      }),
+    );
+  }
+
+  /** One check per path at a time (poll and watch events may race). */
+  #locked(key: string, fn: () => Promise<void>): Promise<void> {
+    const previous = this.#locks.get(key) ?? Promise.resolve();
+    const next = previous.then(fn, fn).finally(() => {
+      if (this.#locks.get(key) === next) this.#locks.delete(key);
+    });
+    this.#locks.set(key, next);
+    return next;
+  }
+
+  // --- watching --------------------------------------------------------------------------
+
+  #watch(): void {
+    if (this.#fallback || this.#stopped) return;
+    const roots = new Set(this.#specs.map((s) => watchRoot(s.pattern)));
+    const added = [...roots].filter((r) => !this.#watchedRoots.has(r));
+    if (added.length === 0) return;
+    added.forEach((r) => this.#watchedRoots.add(r));
+    if (this.#watcher) {
+      this.#watcher.add(added);
+      return;
+    }
+    const watcher = watch(added, { ignoreInitial: true, atomic: false, depth: 0, ignorePermissionErrors: true, persistent: false });
+    this.#watcher = watcher;
+    watcher.on('all', (event, file) => this.#onEvent(event, path.resolve(file)));
+    watcher.on('error', (err) => {
+      const code = (err as NodeJS.ErrnoException).code;
+      this.#ctx.logger.warn({ err: errorMessage(err), code }, 'log watcher error');
+      if (code === 'ENOSPC' || code === 'EMFILE' || code === 'ENFILE') {
+        // Out of inotify watches or descriptors: polling alone still finds every line, just later.
+        this.#fallback = true;
+        this.#metrics.watchFallback.set(1);
+        void watcher.close();
+        this.#watcher = undefined;
+      }
+    });
+  }
+
+  #onEvent(event: string, file: string): void {
+    if (this.#stopped) return;
+    const matches = [...this.#active.entries()].filter(([, t]) => t.path === file);
+    if (event === 'change') {
+      for (const [, tailer] of matches) this.#readSoon(tailer);
+      return;
+    }
+    // add / unlink / rename: identity may have changed; check now rather than at the next poll.
+    for (const [key, tailer] of matches) void this.#locked(key, () => this.#check(key, tailer));
+    if (event === 'add' || event === 'addDir') void this.#scan();
+  }
+
+  // --- state -------------------------------------------------------------------------------
+
+  #updateLag(server: string): void {
+    let lag = 0;
+    for (const t of [...this.#active.values(), ...this.#retired]) {
+      if (t.options.server === server) lag += Math.max(0, t.size - t.committed);
+    }
+    this.#metrics.lagBytes.set({ server }, lag);
+  }
+
+  #updateGauges(): void {
+    this.#metrics.filesWatched.set(this.#active.size + this.#retired.size);
+    const now = Date.now();
+    this.#metrics.checkpointAge.set((now - this.#lastCheckpointMs) / 1000);
+    const servers = new Set(this.#specs.map((s) => s.server));
+    for (const server of servers) {
+      this.#updateLag(server);
+      const following = [...this.#active.values()].some((t) => t.options.server === server);
+      if (following) this.#ctx.state.recordSuccess(server, 'log');
+      else this.#ctx.state.recordFailure(server, 'log', 'error', 'no readable log file matches the configured paths');
+    }
+  }
+
+  #snapshot(): Checkpoint {
+    const files: FilePosition[] = [];
+    for (const tailer of [...this.#active.values(), ...this.#retired]) {
+      files.push({
+        server: tailer.options.server,
+        path: tailer.path,
+        dev: tailer.dev,
+        ino: tailer.ino,
+        offset: tailer.committed,
+        headLength: tailer.head.length,
+        headHash: tailer.head.hash,
+        ...(tailer.retired ? { retired: true } : {}),
+      });
+    }
+    const { counters, state } = this.#ctx;
+    const metrics = [counters.restarts, counters.joins, counters.leaves, counters.logEvents, counters.sessions, ...(this.#engine?.ruleMetrics() ?? [])].map(snapshotMetric);
+    const observations: Checkpoint['observations'] = {};
+    for (const server of state.list()) {
+      const fields = Object.entries(server.fields).filter(([, f]) => f?.source === 'log').map(([k, f]) => [k as ObservationKey, f!.value, f!.atMs] as [ObservationKey, unknown, number]);
+      if (fields.length > 0) observations[server.id] = fields;
+    }
+    return {
+      version: 1,
+      savedAtMs: 0,
+      patterns: [...this.#knownPatterns],
+      files,
+      metrics,
+      observations,
+      extraction: this.#engine?.state() ?? { sessions: {} },
+    };
+  }
+
+  #restore(checkpoint: Checkpoint): void {
+    const { counters, state } = this.#ctx;
+    const byName = new Map([counters.restarts, counters.joins, counters.leaves, counters.logEvents, counters.sessions, ...(this.#engine?.ruleMetrics() ?? [])].map((m) => [(m as unknown as { name: string }).name, m]));
+    for (const snapshot of checkpoint.metrics) {
+      const metric = byName.get(snapshot.name);
+      if (metric) restoreMetric(metric, snapshot);
+    }
+    for (const [server, fields] of Object.entries(checkpoint.observations ?? {})) {
+      for (const [key, value, atMs] of fields) state.observe(server, 'log', { [key]: value }, atMs);
+    }
+    this.#engine?.restoreState(checkpoint.extraction);
+  }
+
+  /** Taken in one synchronous step (offsets and counters agree), written atomically. */
+  #saveCheckpoint(): Promise<void> {
+    const snapshot = this.#snapshot();
+    const text = JSON.stringify(snapshot);
+    this.#writing = this.#writing.then(async () => {
+      if (text === this.#lastWritten) {
+        this.#lastCheckpointMs = Date.now();
+        return;
+      }
+      try {
+        await writeAtomically(checkpointPath(this.#ctx.config.state_dir), JSON.stringify({ ...snapshot, savedAtMs: Date.now() }));
+        this.#lastWritten = text;
+        this.#lastCheckpointMs = Date.now();
+      } catch (err) {
+        this.#metrics.checkpointFailures.inc({ reason: 'write' });
+        this.#ctx.logger.error({ err: errorMessage(err) }, 'cannot write the log checkpoint');
+      }
+      this.#metrics.checkpointAge.set((Date.now() - this.#lastCheckpointMs) / 1000);
+    });
+    return this.#writing;
+  }
+}
+
+/** The file in `dir` with this (dev, inode), e.g. `game.log.1` after a rename rotation. */
+async function findByIdentity(dir: string, dev: number, ino: number): Promise<string | undefined> {
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch {
+    return undefined;
+  }
+  for (const name of names) {
+    const file = path.join(dir, name);
+    try {
+      const s = await stat(file);
+      if (s.dev === dev && s.ino === ino) return file;
+    } catch {
+      // vanished meanwhile
+    }
+  }
+  return undefined;
 }

@@ -1,0 +1,211 @@
+/**
+ * Follows one open file: reads from the saved offset to EOF in 64 KiB chunks, hands complete
+ * lines on, and yields to the event loop between chunks so one busy file cannot starve the
+ * others. The file is identified by (dev, inode) plus its head fingerprint, not by its name:
+ * after a rename the handle keeps reading the same file.
+ */
+import { open, type FileHandle } from 'node:fs/promises';
+import type { Stats } from 'node:fs';
+import { setImmediate as yieldToLoop } from 'node:timers/promises';
+import type { Game } from '../../config/schema.ts';
+import { currentHead, headMatches, HEAD_BYTES, type Head } from './fingerprint.ts';
+import { LineSplitter, type SplitStats, type SplitterOptions } from './splitter.ts';
+
+const CHUNK_BYTES = 64 * 1024;
+/** Chunks read from one file before letting other files have a turn. */
+const CHUNKS_PER_TURN = 4;
+
+export interface TailerSink {
+  line(tailer: FileTailer, text: string): void;
+  /** After each chunk: the lines of it were delivered; `delta` counts them. */
+  chunk(tailer: FileTailer, delta: SplitStats): void;
+}
+
+export interface TailerOptions extends SplitterOptions {
+  server: string;
+  /** The configured pattern the file was found by. */
+  pattern: string;
+  game: Game | undefined;
+}
+
+export class FileTailer {
+  readonly path: string;
+  options: TailerOptions;
+  readonly dev: number;
+  readonly ino: number;
+  readonly #handle: FileHandle;
+  readonly #splitter: LineSplitter;
+  readonly #sink: TailerSink;
+  readonly #buffer = Buffer.allocUnsafe(CHUNK_BYTES);
+  #head: Head;
+  #reading: Promise<void> | undefined;
+  #again = false;
+  #closed = false;
+  /** Size at the last check (for lag). */
+  size: number;
+  #checkedSize: number;
+  #checkedMtimeMs: number;
+  /** When a read last found new bytes (ms, monotonic enough for idling out retired files). */
+  lastGrowthMs = Date.now();
+  retired = false;
+
+  private constructor(file: string, handle: FileHandle, stats: Stats, offset: number, head: Head, options: TailerOptions, sink: TailerSink) {
+    this.path = file;
+    this.#handle = handle;
+    this.dev = stats.dev;
+    this.ino = stats.ino;
+    this.size = stats.size;
+    this.#checkedSize = stats.size;
+    this.#checkedMtimeMs = stats.mtimeMs;
+    this.options = options;
+    this.#sink = sink;
+    this.#head = head;
+    this.#splitter = new LineSplitter(options, offset);
+  }
+
+  /**
+   * Open `file` and position at `offset`. With `expected`, the file must still be that one
+   * (same identity and head, at least `offset` long), else it is read from 0 (`resumed` false).
+   */
+  static async open(
+    file: string,
+    options: TailerOptions,
+    sink: TailerSink,
+    start: { offset: number | 'end'; expected?: { dev: number; ino: number; head: Head } },
+  ): Promise<{ tailer: FileTailer; resumed: boolean }> {
+    const handle = await open(file, 'r');
+    try {
+      const stats = await handle.stat();
+      let offset = start.offset === 'end' ? stats.size : start.offset;
+      let resumed = true;
+      const expected = start.expected;
+      if (expected) {
+        const same = expected.dev === stats.dev && expected.ino === stats.ino && stats.size >= offset && (await headMatches(handle, expected.head));
+        if (!same) {
+          offset = 0;
+          resumed = false;
+        }
+      }
+      const head = await currentHead(handle, stats.size);
+      return { tailer: new FileTailer(file, handle, stats, offset, head, options, sink), resumed };
+    } catch (err) {
+      await handle.close();
+      throw err;
+    }
+  }
+
+  /** Offset just past the last complete line: the only offset that may be checkpointed. */
+  get committed(): number {
+    return this.#splitter.committed;
+  }
+
+  get position(): number {
+    return this.#splitter.position;
+  }
+
+  get head(): Head {
+    return this.#head;
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** Read to EOF; concurrent calls coalesce into one more pass after the current one. */
+  read(): Promise<void> {
+    if (this.#closed) return Promise.resolve();
+    if (this.#reading) {
+      this.#again = true;
+      return this.#reading;
+    }
+    this.#reading = (async () => {
+      try {
+        do {
+          this.#again = false;
+          await this.#readToEof();
+        } while (this.#again && !this.#closed);
+      } finally {
+        this.#reading = undefined;
+      }
+    })();
+    return this.#reading;
+  }
+
+  async #readToEof(): Promise<void> {
+    let chunks = 0;
+    while (!this.#closed) {
+      const { bytesRead } = await this.#handle.read(this.#buffer, 0, CHUNK_BYTES, this.#splitter.position);
+      if (bytesRead === 0 || this.#closed) break;
+      this.lastGrowthMs = Date.now();
+      const before = { ...this.#splitter.stats };
+      this.#splitter.push(this.#buffer.subarray(0, bytesRead), (line) => this.#sink.line(this, line));
+      this.#sink.chunk(this, delta(before, this.#splitter.stats));
+      if (++chunks % CHUNKS_PER_TURN === 0) await yieldToLoop();
+    }
+  }
+
+  /** fstat of the open handle (follows the file, not the name). */
+  stat(): Promise<Stats> {
+    return this.#handle.stat();
+  }
+
+  /**
+   * Whether the file was truncated (copytruncate): shorter than what we read, or its head
+   * changed (truncated and regrown past our offset between two checks).
+   */
+  async truncated(stats: Stats): Promise<boolean> {
+    this.size = stats.size;
+    if (stats.size < this.#splitter.position) return true;
+    const unchanged = stats.size === this.#checkedSize && stats.mtimeMs === this.#checkedMtimeMs;
+    this.#checkedSize = stats.size;
+    this.#checkedMtimeMs = stats.mtimeMs;
+    return !unchanged && !(await headMatches(this.#handle, this.#head));
+  }
+
+  /** Grow the head fingerprint up to HEAD_BYTES as the file grows. */
+  async refreshHead(size: number): Promise<void> {
+    if (this.#head.length < HEAD_BYTES && size > this.#head.length) this.#head = await currentHead(this.#handle, size);
+  }
+
+  /** Start over from byte 0 after a truncation; the partial line of the old content is kept as a line. */
+  async restart(): Promise<void> {
+    await this.#reading;
+    this.#flushPartial();
+    this.#splitter.reset(0);
+    const stats = await this.#handle.stat();
+    this.#head = await currentHead(this.#handle, stats.size);
+    this.size = stats.size;
+    this.#checkedSize = stats.size;
+    this.#checkedMtimeMs = stats.mtimeMs;
+  }
+
+  /** The file is finished (rotated away and idle, or deleted): read what is left, emit the last partial line, close. */
+  async finish(): Promise<void> {
+    await this.read();
+    this.#flushPartial();
+    await this.close();
+  }
+
+  #flushPartial(): void {
+    const before = { ...this.#splitter.stats };
+    this.#splitter.flush((line) => this.#sink.line(this, line));
+    this.#sink.chunk(this, delta(before, this.#splitter.stats));
+  }
+
+  /** Close without flushing (shutdown: the partial line is re-read after the restart). */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await this.#reading?.catch(() => {});
+    await this.#handle.close().catch(() => {});
+  }
+}
+
+function delta(before: SplitStats, after: SplitStats): SplitStats {
+  return {
+    lines: after.lines - before.lines,
+    bytes: after.bytes - before.bytes,
+    tooLong: after.tooLong - before.tooLong,
+    invalidEncoding: after.invalidEncoding - before.invalidEncoding,
+  };
+}

@@ -1,0 +1,43 @@
+/**
+ * The head fingerprint: a hash of a file's first bytes (up to HEAD_BYTES, growing with the
+ * file). With (dev, inode) it tells a reused inode or a truncated-and-regrown file from the file
+ * whose offset we saved.
+ */
+import { createHash } from 'node:crypto';
+import type { FileHandle } from 'node:fs/promises';
+
+export const HEAD_BYTES = 1024;
+
+export interface Head {
+  length: number;
+  hash: string;
+}
+
+export function hashHead(bytes: Buffer): string {
+  return createHash('sha1').update(bytes).digest('hex');
+}
+
+/** The head of the open file, `length` bytes (fewer if the file is shorter). */
+export async function readHead(handle: FileHandle, length: number): Promise<Buffer> {
+  const buffer = Buffer.alloc(length);
+  let filled = 0;
+  while (filled < length) {
+    const { bytesRead } = await handle.read(buffer, filled, length - filled, filled);
+    if (bytesRead === 0) break;
+    filled += bytesRead;
+  }
+  return buffer.subarray(0, filled);
+}
+
+/** Whether the open file still starts with `head`. */
+export async function headMatches(handle: FileHandle, head: Head): Promise<boolean> {
+  if (head.length === 0) return true;
+  const bytes = await readHead(handle, head.length);
+  return bytes.length === head.length && hashHead(bytes) === head.hash;
+}
+
+/** The head to store now: up to HEAD_BYTES of the file's first `size` bytes. */
+export async function currentHead(handle: FileHandle, size: number): Promise<Head> {
+  const bytes = await readHead(handle, Math.min(size, HEAD_BYTES));
+  return { length: bytes.length, hash: hashHead(bytes) };
+}
