@@ -188,6 +188,31 @@ describe('memory + Redis', () => {
     }
   });
 
+  test('a hung Redis costs one operation timeout per call, counted as errors, and no failure', async () => {
+    const h = withRedis('hung:');
+    await h.cache.start();
+    await h.cache.set('c', 'k', 'v');
+    redis.pause();
+    try {
+      const t0 = Date.now();
+      assert.equal(await h.cache.get('c', 'other'), undefined);
+      await h.cache.set('c', 'k2', 'v2');
+      const elapsed = Date.now() - t0;
+      assert.ok(elapsed >= 150 && elapsed < 1_500, `two timed-out operations took ${elapsed} ms (timeout 200 ms each)`);
+      assert.deepEqual(await h.cache.get('c', 'k2'), { value: 'v2', layer: 'memory' });
+      // Read the counter alone: a scrape would also run a (timing out) SCAN for gust_cache_entries.
+      const errors = await h.registry.getSingleMetric('gust_cache_errors_total')!.get();
+      assert.equal(errors.values.find((v) => v.labels.layer === 'redis')?.value, 2);
+    } finally {
+      redis.resume();
+    }
+    // Thawed: late replies of the timed-out commands are discarded, the connection keeps working.
+    await h.cache.set('c', 'k3', 'v3');
+    const other = withRedis('hung:');
+    await other.cache.start();
+    assert.deepEqual(await other.cache.get('c', 'k3'), { value: 'v3', layer: 'redis' });
+  });
+
   test('an undecodable value in Redis counts as an error and a miss', async () => {
     const { Redis } = await import('ioredis');
     const raw = new Redis(redis.url);

@@ -1,6 +1,7 @@
 /**
  * A real redis-server (Debian package) on a free loopback port, without persistence, for
- * tests. kill() simulates a crash (SIGKILL); start() again brings it back on the same port.
+ * tests. kill() simulates a crash (SIGKILL); start() again brings it back on the same port;
+ * pause()/resume() simulate a hung server.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
@@ -11,6 +12,9 @@ export interface TestRedis {
   url: string;
   start(): Promise<void>;
   kill(): Promise<void>;
+  /** Freeze (SIGSTOP) and thaw (SIGCONT): a hung Redis that accepts no replies. */
+  pause(): void;
+  resume(): void;
   /** Stop for good (use in `after`). */
   stop(): Promise<void>;
 }
@@ -57,7 +61,11 @@ export async function startRedis(options: { password?: string } = {}): Promise<T
   };
 
   await start();
-  return { port, url: `redis://${auth}127.0.0.1:${port}/0`, start, kill, stop: kill };
+  return {
+    port, url: `redis://${auth}127.0.0.1:${port}/0`, start, kill, stop: kill,
+    pause: () => void child?.kill('SIGSTOP'),
+    resume: () => void child?.kill('SIGCONT'),
+  };
 }
 
 function canConnect(port: number): Promise<boolean> {
