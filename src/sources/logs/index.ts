@@ -277,13 +277,17 @@ class LogSource implements Component {
     );
   }
 
-  /** A read now and another shortly after (a write may land between chokidar's merged events). */
-  #readSoon(tailer: FileTailer): void {
-    this.#read(tailer);
+  /**
+   * Check (identity, truncation) and read now, and again shortly after: a write may land
+   * between chokidar's merged events. Never a bare read: after a truncate-and-regrow, reading
+   * at the old offset would count the middle of the new content.
+   */
+  #checkSoon(key: string, tailer: FileTailer): void {
+    void this.#locked(key, () => this.#check(key, tailer));
     clearTimeout(this.#trailing.get(tailer));
     const timer = setTimeout(() => {
       this.#trailing.delete(tailer);
-      this.#read(tailer);
+      void this.#locked(key, () => this.#check(key, tailer));
     }, TRAILING_READ_MS);
     timer.unref();
     this.#trailing.set(tailer, timer);
@@ -436,12 +440,8 @@ class LogSource implements Component {
   #onEvent(event: string, file: string): void {
     if (this.#stopped) return;
     const matches = [...this.#active.entries()].filter(([, t]) => t.path === file);
-    if (event === 'change') {
-      for (const [, tailer] of matches) this.#readSoon(tailer);
-      return;
-    }
-    // add / unlink / rename: identity may have changed; check now rather than at the next poll.
-    for (const [key, tailer] of matches) void this.#locked(key, () => this.#check(key, tailer));
+    // change / add / unlink: check identity and size now rather than at the next poll.
+    for (const [key, tailer] of matches) this.#checkSoon(key, tailer);
     if (event === 'add' || event === 'addDir') void this.#scan();
   }
 

@@ -1,0 +1,93 @@
+/**
+ * Shared by the log tailing tests: a config with a sequence rule, a writer of sequence-numbered
+ * lines, and a checker. Every line `seq=N` adds 1 to gust_test_lines_total and N to
+ * gust_test_seq_sum_total, so a lost line or a duplicate changes one of the two totals.
+ */
+import { closeSync, openSync, writeSync } from 'node:fs';
+import { seriesValue } from '../support/agent.ts';
+
+export const SEQ_RULES = `rules:
+  - name: seq_lines
+    match: '^seq=(?<n>\\d+)'
+    metric: gust_test_lines_total
+  - name: seq_sum
+    match: '^seq=(?<n>\\d+)'
+    metric: gust_test_seq_sum_total
+    type: counter
+    action: add
+    value: n
+`;
+
+export function logConfig(server: string, paths: string[], extra = ''): string {
+  const logs = paths.map((p) => `      - path: ${p}\n        start_at: beginning${extra}`).join('\n');
+  return `servers:\n  - id: ${server}\n    game: generic\n    logs:\n${logs}\n${SEQ_RULES}`;
+}
+
+/** Appends `seq=N` lines through one open descriptor (like a game server does). */
+export class SeqWriter {
+  next = 0;
+  sum = 0;
+  fd: number;
+
+  constructor(public file: string, fd?: number) {
+    this.fd = fd ?? openSync(file, 'a');
+  }
+
+  write(count: number, padding = ''): void {
+    let text = '';
+    for (let i = 0; i < count; i++) {
+      text += `seq=${String(this.next).padStart(8, '0')}${padding}\n`;
+      this.sum += this.next;
+      this.next++;
+    }
+    writeSync(this.fd, text);
+  }
+
+  /** Open the path again (after a rotation), as a writer that reopens its log does. */
+  reopen(flags = 'a'): void {
+    closeSync(this.fd);
+    this.fd = openSync(this.file, flags);
+  }
+
+  close(): void {
+    closeSync(this.fd);
+  }
+}
+
+export interface SeqTotals {
+  lines: number;
+  sum: number;
+}
+
+export function seqTotals(exposition: string, server: string): SeqTotals {
+  return {
+    lines: seriesValue(exposition, `gust_test_lines_total{server="${server}"}`) ?? 0,
+    sum: seriesValue(exposition, `gust_test_seq_sum_total{server="${server}"}`) ?? 0,
+  };
+}
+
+/** Resolves when the totals equal what was written; fails with both when they overshoot (duplicates). */
+export function exactly(expected: { next: number; sum: number }) {
+  return (totals: SeqTotals): true | undefined => {
+    if (totals.lines > expected.next || totals.sum > expected.sum) {
+      throw new Error(`duplicates: counted ${totals.lines} lines (sum ${totals.sum}), wrote ${expected.next} (sum ${expected.sum})`);
+    }
+    return totals.lines === expected.next && totals.sum === expected.sum ? true : undefined;
+  };
+}
+
+/** Waits for the exact totals, then watches one more poll cycle for late duplicates. */
+export async function expectExactly(scrape: () => Promise<string>, server: string, writer: { next: number; sum: number }, timeoutMs = 15_000): Promise<void> {
+  const check = exactly(writer);
+  const deadline = Date.now() + timeoutMs;
+  let last: SeqTotals = { lines: 0, sum: 0 };
+  for (;;) {
+    last = seqTotals(await scrape(), server);
+    if (check(last)) break;
+    if (Date.now() > deadline) throw new Error(`lost lines: counted ${last.lines} (sum ${last.sum}), wrote ${writer.next} (sum ${writer.sum})`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  // An observation window (not synchronisation): one poll cycle in which no duplicate may appear.
+  await new Promise((r) => setTimeout(r, 1_200));
+  check(seqTotals(await scrape(), server));
+}
