@@ -43,7 +43,8 @@ export default buildDashboard({
         [
           timeseries('5xx ratio', 'percentunit', [
             [
-              `sum by (instance, route) (${rate('gust_http_requests_total', ', status_code=~"5.."')})\n/\nsum by (instance, route) (${rate('gust_http_requests_total')})`,
+              // `or ... * 0`: routes without any 5xx show 0 instead of no data.
+              `(\n  sum by (instance, route) (${rate('gust_http_requests_total', ', status_code=~"5.."')})\n  or\n  sum by (instance, route) (${rate('gust_http_requests_total')}) * 0\n)\n/\nsum by (instance, route) (${rate('gust_http_requests_total')})`,
               '{{route}}',
             ],
           ]),
