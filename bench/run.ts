@@ -51,6 +51,7 @@ mkdirSync(resultsDir, { recursive: true });
 const workDir = mkdtempSync(path.join(tmpdir(), 'gust-bench-'));
 const profileDir = values.profile ? path.join(resultsDir, 'profiles') : undefined;
 const started = new Date();
+const loadAtStart = machineFacts().load_average;
 const results: ScenarioResult[] = [];
 
 try {
@@ -77,10 +78,15 @@ const report = {
   started_at: started.toISOString(),
   duration_seconds: round((Date.now() - started.getTime()) / 1000, 1),
   mode: values.quick ? 'quick' : 'full',
-  machine: machineFacts(),
+  machine: { ...machineFacts(), load_average_at_start: loadAtStart },
   budget_failures: failed,
   scenarios: results,
 };
 const out = values.out ? path.resolve(values.out) : path.join(resultsDir, 'latest.json');
 writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);
+const machine = report.machine;
+process.stdout.write(`${machine.cpu_model}, ${machine.cpus} CPUs, node ${machine.node}, revision ${machine.git_revision?.slice(0, 10)}${machine.git_dirty ? ' (dirty)' : ''}, load ${loadAtStart[0]} -> ${machine.load_average[0]}\n`);
+if (Math.max(loadAtStart[0]!, machine.load_average[0]!) > machine.cpus / 2) {
+  process.stdout.write(`warning: load average above ${machine.cpus / 2} on ${machine.cpus} CPUs: other work competed with the agent; latency and CPU figures are pessimistic\n`);
+}
 process.stdout.write(`${renderTable(results)}\n\n${failed.length ? `${failed.length} figure(s) over budget` : 'all budgeted figures pass'}; written to ${path.relative(process.cwd(), out)}\n`);

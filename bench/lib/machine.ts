@@ -20,6 +20,8 @@ export interface MachineFacts {
   node: string;
   git_revision: string | undefined;
   git_dirty: boolean;
+  /** 1/5/15-minute load averages when the facts were taken: figures from a busy machine are not comparable. */
+  load_average: number[];
 }
 
 export function machineFacts(): MachineFacts {
@@ -34,5 +36,6 @@ export function machineFacts(): MachineFacts {
     node: process.version,
     git_revision: git(['rev-parse', 'HEAD']),
     git_dirty: (git(['status', '--porcelain', '--untracked-files=no']) ?? '') !== '',
+    load_average: os.loadavg().map((l) => Math.round(l * 100) / 100),
   };
 }
