@@ -1,0 +1,90 @@
+/**
+ * SIGKILL at random points while a writer appends sequence-numbered lines (TAILING.md
+ * behaviour 9): after every restart the counters continue from the snapshot and, in the end,
+ * every line is counted exactly once (no gap, no duplicate).
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { chmodSync, chownSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { tempDir, seriesValue, eventually } from '../support/agent.ts';
+import { expectExactly, logConfig, seqTotals, SeqWriter } from './helpers.ts';
+import { spawnAgent } from './child.ts';
+import { seededRandom } from '../../bench/logs/generate.ts';
+
+test('SIGKILL restarts (5 kills, with a rename rotation among them): no gap, no duplicate, counters never reset', async () => {
+  const seed = Number(process.env.GUST_TEST_SEED ?? 20261123);
+  const random = seededRandom(seed);
+  const dir = tempDir();
+  const log = path.join(dir, 'game.log');
+  const configPath = path.join(dir, 'config.yaml');
+  writeFileSync(configPath, `listen: { host: 127.0.0.1, port: 0 }\nstate_dir: ${dir}/state\nhost: { enabled: false }\nlog: { level: info }\n${logConfig('s', [log])}`);
+  const writer = new SeqWriter(log);
+  writer.write(100);
+  // The writer: 20 lines every 5 ms (about 4k lines/s) for the whole test.
+  const timer = setInterval(() => writer.write(20), 5);
+  let lastSeen = 0;
+  try {
+    for (let round = 0; round < 5; round++) {
+      const agent = await spawnAgent(configPath);
+      // Progress beyond the last snapshot proves the counters continued instead of resetting.
+      const progressed = await eventually(async () => {
+        const { lines } = seqTotals(await agent.scrape(), 's');
+        return lines > lastSeen ? lines : undefined;
+      }, 30_000, `round ${round}: counting resumes`);
+      lastSeen = progressed;
+      if (round === 2) {
+        renameSync(log, `${log}.1`);
+        writer.reopen();
+      }
+      await new Promise((r) => setTimeout(r, Math.floor(random() * 1_500))); // the kill lands at a random point (seed ${seed})
+      await agent.kill('SIGKILL');
+    }
+  } finally {
+    clearInterval(timer);
+  }
+  writer.write(10);
+  const agent = await spawnAgent(configPath);
+  try {
+    await expectExactly(agent.scrape, 's', writer, 30_000);
+  } finally {
+    await agent.kill('SIGTERM');
+    writer.close();
+  }
+});
+
+test('permission denied during rotation: retried with backoff, then read from byte 0 once readable', { skip: false }, async () => {
+  const dir = tempDir();
+  chmodSync(dir, 0o777);
+  const log = path.join(dir, 'game.log');
+  const state = path.join(dir, 'state');
+  mkdirSync(state);
+  const configPath = path.join(dir, 'config.yaml');
+  writeFileSync(configPath, `listen: { host: 127.0.0.1, port: 0 }\nstate_dir: ${state}\nhost: { enabled: false }\nlog: { level: info }\n${logConfig('s', [log])}`);
+  const writer = new SeqWriter(log);
+  writer.write(10);
+  chmodSync(log, 0o644);
+  // Root reads everything: run the agent as an unprivileged user so the mode bits count.
+  const asRoot = process.getuid?.() === 0;
+  const nobody = 65534;
+  if (asRoot) {
+    chownSync(state, nobody, nobody);
+    chmodSync(configPath, 0o644);
+  }
+  const agent = await spawnAgent(configPath, asRoot ? { uid: nobody, gid: nobody } : {});
+  try {
+    await expectExactly(agent.scrape, 's', writer);
+    // logrotate `create 0600`: the new file exists but is not readable yet.
+    renameSync(log, `${log}.1`);
+    writer.reopen();
+    chmodSync(log, 0o600);
+    writer.write(10);
+    await eventually(async () => (seriesValue(await agent.scrape(), 'gust_log_read_errors_total{server="s",reason="permission"}') ?? 0) >= 1 || undefined);
+    assert.equal(seqTotals(await agent.scrape(), 's').lines, 10);
+    chmodSync(log, 0o644); // the postrotate fix-up
+    await expectExactly(agent.scrape, 's', writer, 20_000);
+  } finally {
+    await agent.kill('SIGTERM');
+    writer.close();
+  }
+});
