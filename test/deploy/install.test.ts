@@ -19,7 +19,7 @@ after(() => rmSync(dest, { recursive: true, force: true }));
 const at = (p: string) => path.join(dest, p);
 
 function install(...args: string[]) {
-  const run = spawnSync('bash', [SCRIPT, ...args], { env: { ...process.env, DESTDIR: dest }, encoding: 'utf8', timeout: 120_000 });
+  const run = spawnSync('bash', [SCRIPT, ...args], { env: { ...process.env, DESTDIR: dest, npm_config_prefer_offline: 'true' }, encoding: 'utf8', timeout: 120_000 });
   assert.equal(run.error, undefined);
   return run;
 }
