@@ -52,7 +52,7 @@ create_users() {
 
 install_program() {
   install -d -m 0755 "$APP"
-  rm -rf "$APP/bin" "$APP/src"
+  rm -rf "${APP:?}/bin" "${APP:?}/src"
   cp -R "$SRC/bin" "$SRC/src" "$APP/"
   install -m 0644 "$SRC/package.json" "$SRC/config.example.yaml" "$SRC/config.schema.json" "$APP/"
   # Dependencies only change with the lockfile: re-running the installer stays fast and offline.

@@ -41,6 +41,12 @@ function snapshot(dir = dest, out = new Map<string, string>()): Map<string, stri
 
 const mode = (p: string) => statSync(at(p)).mode & 0o777;
 
+it('deploy/install.sh passes shellcheck', () => {
+  const run = spawnSync('shellcheck', [SCRIPT], { encoding: 'utf8' });
+  assert.equal(run.error, undefined, 'shellcheck must be installed (test/setup/install-deps.sh)');
+  assert.equal(run.status, 0, run.stdout);
+});
+
 describe('deploy/install.sh with DESTDIR', () => {
   before(() => {
     const run = install();

@@ -8,6 +8,7 @@ command -v prometheus >/dev/null || need+=(prometheus)
 command -v prometheus-alertmanager >/dev/null || command -v alertmanager >/dev/null || need+=(prometheus-alertmanager)
 command -v amtool >/dev/null || need+=(prometheus-alertmanager)
 command -v systemd-analyze >/dev/null || need+=(systemd)
+command -v shellcheck >/dev/null || need+=(shellcheck)
 if [ ${#need[@]} -gt 0 ]; then
   echo "test setup: installing ${need[*]}"
   if [ "$(id -u)" != 0 ]; then echo "test setup: need root to apt-get install ${need[*]}" >&2; exit 1; fi
