@@ -4,7 +4,7 @@
  * and dashboards. Short scrape and evaluation intervals keep the tests fast.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { stringify } from 'yaml';
@@ -62,10 +62,16 @@ export async function startAlertmanager(): Promise<Service> {
   const config = path.join(dir, 'alertmanager.yml');
   writeFileSync(
     config,
-    stringify({ route: { receiver: 'null', group_wait: '1s', group_interval: '1s', repeat_interval: '1h' }, receivers: [{ name: 'null' }] }),
+    stringify({
+      route: { receiver: 'null', group_wait: '1s', group_interval: '1s', repeat_interval: '1h' },
+      receivers: [{ name: 'null' }],
+      // The inhibit rule README "Alerts and dashboards" recommends: critical silences its warning.
+      inhibit_rules: [{ source_matchers: ['severity="critical"'], target_matchers: ['severity="warning"'], equal: ['alertname', 'job', 'instance', 'server'] }],
+    }),
   );
+  // Debian names the binary prometheus-alertmanager; upstream tarballs call it alertmanager.
   return startService(
-    'prometheus-alertmanager',
+    existsSync('/usr/bin/prometheus-alertmanager') ? 'prometheus-alertmanager' : 'alertmanager',
     (port) => [`--config.file=${config}`, `--storage.path=${path.join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`, '--cluster.listen-address=', '--log.level=warn'],
     dir,
   );
