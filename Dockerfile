@@ -14,11 +14,12 @@ RUN npm ci --omit=dev --no-audit --no-fund \
 FROM ${NODE_IMAGE}
 ARG VERSION=0.1.0
 ARG REVISION=unknown
+# The repository URL, e.g. --build-arg SOURCE_URL="$(git remote get-url origin)".
+ARG SOURCE_URL=
 LABEL org.opencontainers.image.title="gust-agent" \
       org.opencontainers.image.description="Prometheus monitoring agent for game-server hosts: logs, RCON, queries, host and process metrics" \
       org.opencontainers.image.licenses="MIT" \
-      org.opencontainers.image.source="https://github.com/gust-agent/gust-agent" \
-      org.opencontainers.image.documentation="https://github.com/gust-agent/gust-agent#docker-and-compose" \
+      org.opencontainers.image.source="${SOURCE_URL}" \
       org.opencontainers.image.version="${VERSION}" \
       org.opencontainers.image.revision="${REVISION}"
 

@@ -54,7 +54,7 @@ install_program() {
   install -d -m 0755 "$APP"
   rm -rf "${APP:?}/bin" "${APP:?}/src"
   cp -R "$SRC/bin" "$SRC/src" "$APP/"
-  install -m 0644 "$SRC/package.json" "$SRC/config.example.yaml" "$SRC/config.schema.json" "$APP/"
+  install -m 0644 "$SRC/package.json" "$SRC/config.example.yaml" "$SRC/config.schema.json" "$SRC/README.md" "$APP/"
   # Dependencies only change with the lockfile: re-running the installer stays fast and offline.
   if [ -d "$APP/node_modules" ] && cmp -s "$SRC/package-lock.json" "$APP/package-lock.json"; then
     say "dependencies unchanged"

@@ -26,9 +26,9 @@ function install(...args: string[]) {
 
 /**
  * Every file under the root with a content hash, except node_modules, lock files and the copied
- * sources (a verbatim copy of the checkout, which may change between runs while developing).
+ * sources and README (verbatim copies of the checkout, which may change between runs while developing).
  */
-const NOT_SNAPSHOTTED = new Set(['opt/gust-agent/node_modules', 'opt/gust-agent/src', 'opt/gust-agent/bin']);
+const NOT_SNAPSHOTTED = new Set(['opt/gust-agent/node_modules', 'opt/gust-agent/src', 'opt/gust-agent/bin', 'opt/gust-agent/README.md']);
 function snapshot(dir = dest, out = new Map<string, string>()): Map<string, string> {
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const full = path.join(dir, entry.name);
@@ -58,6 +58,7 @@ describe('deploy/install.sh with DESTDIR', () => {
     assert.equal(version.status, 0, version.stderr);
     assert.match(version.stdout, /^gust-agent \d+\.\d+\.\d+/);
     assert.ok(existsSync(at('opt/gust-agent/node_modules/tsx')));
+    assert.ok(existsSync(at('opt/gust-agent/README.md')), 'the unit\'s Documentation= points at it');
     assert.ok(!existsSync(at('opt/gust-agent/node_modules/typescript')), 'no dev dependencies');
   });
 
