@@ -31,29 +31,37 @@ export type CommandMetrics = ReturnType<typeof createCommandMetrics>;
 /** Connection series exist only for network transports. */
 export const CONNECTION_TRANSPORTS = ['source', 'webrcon'] as const;
 
-export function initServerMetrics(m: CommandMetrics, server: string, transport: string, commands: readonly string[]): void {
+/** Series of one server's connection and backoff (once, when the server is added). */
+export function initServerMetrics(m: CommandMetrics, server: string, transport: string): void {
   m.backoff.set({ server }, 0);
+  if (!(CONNECTION_TRANSPORTS as readonly string[]).includes(transport)) return;
+  m.connections.set({ server, transport }, 0);
+  m.connects.inc({ server, transport }, 0);
+  m.messages.inc({ server, transport }, 0);
+  for (const reason of FAILURE_REASONS) m.connectionFailures.inc({ server, transport, reason }, 0);
+}
+
+/** Series of a server's commands (inc by 0 keeps existing values). */
+export function initCommandMetrics(m: CommandMetrics, server: string, commands: readonly string[]): void {
   for (const command of commands) {
     m.total.inc({ server, command }, 0);
     m.retries.inc({ server, command }, 0);
     for (const reason of FAILURE_REASONS) m.failures.inc({ server, command, reason }, 0);
   }
-  if ((CONNECTION_TRANSPORTS as readonly string[]).includes(transport)) {
-    m.connections.set({ server, transport }, 0);
-    m.connects.inc({ server, transport }, 0);
-    m.messages.inc({ server, transport }, 0);
-    for (const reason of FAILURE_REASONS) m.connectionFailures.inc({ server, transport, reason }, 0);
-  }
 }
 
-export function removeServerMetrics(m: CommandMetrics, server: string, transport: string, commands: readonly string[]): void {
-  m.backoff.remove({ server });
+export function removeCommandMetrics(m: CommandMetrics, server: string, commands: readonly string[]): void {
   for (const command of commands) {
     m.total.remove({ server, command });
     m.retries.remove({ server, command });
     m.duration.remove({ server, command });
     for (const reason of FAILURE_REASONS) m.failures.remove({ server, command, reason });
   }
+}
+
+export function removeServerMetrics(m: CommandMetrics, server: string, transport: string, commands: readonly string[]): void {
+  removeCommandMetrics(m, server, commands);
+  m.backoff.remove({ server });
   m.connections.remove({ server, transport });
   m.connects.remove({ server, transport });
   m.messages.remove({ server, transport });

@@ -83,13 +83,18 @@ servers:
     assert.equal(`${lint.stdout}${lint.stderr}`.trim(), '', 'promtool reported problems');
   });
 
-  it('follows player changes on later rounds', async () => {
+  it('follows player changes on later rounds, and counts an uptime reset as a restart', async () => {
     mc.setPlayers(11);
     rust.setPlayers(9);
+    rust.setUptime(5);
     await eventually(async () => {
       const text = await agent.scrape();
       return seriesValue(text, 'gust_players_online{server="mc"}') === 11 && seriesValue(text, 'gust_players_online{server="rust"}') === 9;
     }, 5_000, 'new player counts');
+    const text = await agent.scrape();
+    assert.equal(seriesValue(text, 'gust_server_restarts_total{server="rust"}'), 1);
+    const start = seriesValue(text, 'gust_server_start_time_seconds{server="rust"}')!;
+    assert.ok(Math.abs(start - (Date.now() / 1000 - 5)) < 3, `start time ${start}`);
   });
 
   it('a wrong password counts reason="auth" and keeps the server down', async () => {

@@ -158,6 +158,17 @@ ${serversYaml([a, b])}
       assert.ok((seriesValue(text, 'gust_commands_total{server="s1",command="long 3"}') ?? 0) >= 1);
       assert.equal(a.stats.connections, 1);
       assert.equal(b.stats.connections, 1);
+      // Removing a server closes its connection and removes its series.
+      const at0 = readFileSync(agent.configPath, 'utf8').indexOf('  - id: s0');
+      const at1 = readFileSync(agent.configPath, 'utf8').indexOf('  - id: s1');
+      const current = readFileSync(agent.configPath, 'utf8');
+      writeFileSync(agent.configPath, current.slice(0, at0) + current.slice(at1));
+      assert.deepEqual(await agent.agent.reload(), { ok: true });
+      const after = await agent.scrape();
+      assert.equal(seriesValue(after, 'gust_commands_total{server="s0",command="status"}'), undefined);
+      assert.equal(seriesValue(after, 'gust_rcon_connections{server="s0",transport="source"}'), undefined);
+      assert.equal(seriesValue(after, 'gust_rcon_connections{server="s1",transport="source"}'), 1);
+      await eventually(() => a.stats.connections === 1 && b.stats.commands.length > 3, 5_000, 'b keeps running');
     } finally {
       await agent.stop();
       await Promise.all([a.close(), b.close()]);

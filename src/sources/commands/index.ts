@@ -6,7 +6,7 @@
  */
 import type { AgentContext, Component } from '../../agent/context.ts';
 import type { Config, ServerConfig } from '../../config/schema.ts';
-import { createCommandMetrics, initServerMetrics, removeServerMetrics } from '../../metrics/commands.ts';
+import { createCommandMetrics, initCommandMetrics, initServerMetrics, removeCommandMetrics, removeServerMetrics } from '../../metrics/commands.ts';
 import { errorMessage } from '../../errors.ts';
 import { Limiter } from './limiter.ts';
 import { selectParser } from './parsers/index.ts';
@@ -84,10 +84,10 @@ export function createCommandSource(ctx: AgentContext): CommandSource {
       const existing = entries.get(server.id);
       if (existing) {
         const dropped = existing.commands.filter((c) => !server.commands.some((n) => (typeof n === 'string' ? n : n.command) === c.command));
-        removeServerMetrics(metrics, server.id, existing.transport.kind, dropped.map((c) => c.command));
+        removeCommandMetrics(metrics, server.id, dropped.map((c) => c.command));
         existing.config = server;
         existing.commands = specsFor(server, existing.commands);
-        initServerMetrics(metrics, server.id, existing.transport.kind, existing.commands.map((c) => c.command));
+        initCommandMetrics(metrics, server.id, existing.commands.map((c) => c.command));
         continue;
       }
       try {
@@ -96,7 +96,8 @@ export function createCommandSource(ctx: AgentContext): CommandSource {
         );
         const entry: ServerEntry = { id: server.id, config: server, transport, commands: specsFor(server), consecutiveFailures: 0, nextAllowedMs: 0, busy: false, retired: false };
         entries.set(server.id, entry);
-        initServerMetrics(metrics, server.id, transport.kind, entry.commands.map((c) => c.command));
+        initServerMetrics(metrics, server.id, transport.kind);
+        initCommandMetrics(metrics, server.id, entry.commands.map((c) => c.command));
       } catch (err) {
         ctx.logger.error({ server: server.id, err: errorMessage(err) }, 'auto commands disabled for this server');
       }
