@@ -106,7 +106,10 @@ async function checkDashboards(proven: Set<string>): Promise<void> {
       .replaceAll('$instance', target.replaceAll('.', '\\\\.'))
       .replaceAll('$server', '.+');
     const result = await promQuery(prometheus.url, concrete); // throws when Prometheus rejects it
-    const present = await Promise.all(selectors(concrete).map(async (s) => (await promQuery(prometheus.url, `count(${s.name}{${s.matchers}})`)).length > 0));
+    // "Exists" = at least two samples inside the rate window, so rate() has something to work on.
+    const present = await Promise.all(
+      selectors(concrete).map(async (s) => (await promQuery(prometheus.url, `count(count_over_time(${s.name}{${s.matchers}}[5s]) > 1)`)).length > 0),
+    );
     if (present.every(Boolean)) assert.ok(result.length > 0, `${where}: no data although its series exist: ${concrete}`);
     if (result.length > 0) proven.add(where);
   }
@@ -118,9 +121,7 @@ test('GustServerDown fires in Prometheus, reaches Alertmanager, dashboards query
   // Rates need two scrapes inside the window; the API fills the cache panels.
   for (let i = 0; i < 3; i++) await fetch(`${agent.url}/api/v1/servers`);
   await eventually(async () => (await promQuery(prometheus.url, 'gust:players_fill:ratio{server="game2"} == 0.9')).length === 1, 20_000, 'game2 fill in Prometheus');
-  for (const expr of ['rate(gust_command_duration_seconds_count{job="gust"}[5s]) > 0', 'rate(gust_http_requests_total{job="gust"}[5s])', 'rate(gust_cache_hits_total{job="gust"}[5s])']) {
-    await eventually(async () => (await promQuery(prometheus.url, expr)).length > 0, 20_000, expr);
-  }
+  await eventually(async () => (await promQuery(prometheus.url, 'rate(gust_command_duration_seconds_count{job="gust"}[5s]) > 0')).length > 0, 20_000, 'command rate');
   const proven = new Set<string>();
   await checkDashboards(proven);
 
