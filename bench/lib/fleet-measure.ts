@@ -45,12 +45,12 @@ async function runFleet(servers: number, options: RunOptions): Promise<FleetMeas
   try {
     const metricsUrl = `${agent.url}/metrics`;
     // Warm-up: the first command round and queries fail, log files are read, JIT settles.
-    const warmupSeconds = options.quick ? 5 : 30;
+    const warmupSeconds = options.quick ? 2 : 30;
     const warmupEnd = performance.now() + warmupSeconds * 1000;
-    await timeSequential(metricsUrl, 20);
+    await timeSequential(metricsUrl, options.quick ? 5 : 20);
     await new Promise((r) => setTimeout(r, Math.max(0, warmupEnd - performance.now())));
     const afterWarmup = sampleProcess(agent.pid);
-    const count = options.quick ? (servers >= 2000 ? 50 : 100) : servers >= 2000 ? 200 : 500;
+    const count = options.quick ? (servers >= 2000 ? 30 : 100) : servers >= 2000 ? 200 : 500;
     const { latencies, last } = await timeSequential(metricsUrl, count);
     const afterScrapes = sampleProcess(agent.pid);
     return {
