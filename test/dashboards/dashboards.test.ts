@@ -81,6 +81,16 @@ test('every panel and target uses the datasource variable, job/instance matchers
   }
 });
 
+test('every graph, stat and gauge panel states its unit', () => {
+  for (const [file, d] of dashboards) {
+    for (const panel of panelsOf(d)) {
+      if (!['timeseries', 'stat', 'bargauge', 'gauge'].includes(panel.type)) continue;
+      const unit = (panel as { fieldConfig?: { defaults?: { unit?: string } } }).fieldConfig?.defaults?.unit;
+      assert.ok(unit, `${file} "${panel.title}": no unit`);
+    }
+  }
+});
+
 test('player fill is coloured at 50 / 75 / 90 % and firing alerts are shown', () => {
   const [, overview] = dashboards.find(([, d]) => d.uid === 'gust-overview')!;
   const text = JSON.stringify(overview);
@@ -95,6 +105,12 @@ test('every metric used by a dashboard or a rule is exported by the agent or rec
   const used = new Map<string, string>();
   for (const [file, d] of dashboards) {
     for (const p of panelsOf(d)) for (const t of p.targets ?? []) for (const s of selectors(t.expr ?? '')) used.set(s.name, `${file} "${p.title}"`);
+  }
+  for (const [file, d] of dashboards) {
+    for (const v of d.templating.list) {
+      const inner = typeof v.query === 'string' ? /^label_values\((.+),\s*\w+\)$/.exec(v.query)?.[1] : undefined;
+      if (inner) for (const s of selectors(inner)) used.set(s.name, `${file} variable ${v.name}`);
+    }
   }
   for (const file of ['alerts/gust-alerts.yml', 'rules/gust-recording.yml']) {
     const doc = parse(readFileSync(path.join(ROOT, file), 'utf8')) as { groups: Array<{ rules: Array<{ expr: string; alert?: string; record?: string }> }> };
