@@ -158,6 +158,27 @@ describe('Rust WebRCON transport', () => {
   });
 });
 
+describe('Rust WebRCON reconnect', () => {
+  it('a killed server fails the pending command at once; a restarted one is reconnected', async () => {
+    const fake = await startWebRconFake({ password: 'pw', players: 1, replyDelayMs: 5_000 });
+    const port = fake.port;
+    const t = new WebRconTransport({ host: '127.0.0.1', port, password: new Secret('pw'), connectTimeoutMs: 1000 });
+    cleanups.push(() => t.close());
+    const pending = t.send('serverinfo', 10_000);
+    await new Promise((r) => setTimeout(r, 100));
+    fake.console('hello'); // a frame before the kill: the connection is known to be authenticated
+    await new Promise((r) => setTimeout(r, 50));
+    const started = Date.now();
+    fake.kill();
+    await rejectsWith(pending, 'error');
+    assert.ok(Date.now() - started < 500);
+    const again = await startWebRconFake({ password: 'pw', players: 3, port });
+    cleanups.push(() => again.close());
+    // Rust's 1 s reconnect cooldown is respected inside the command deadline.
+    assert.equal(JSON.parse(await t.send('serverinfo', 3000)).Players, 3);
+  });
+});
+
 describe('exec transport', () => {
   it('passes the command as the last argument and returns stdout', async () => {
     const t = new ExecTransport([process.execPath, '-e', 'process.stdout.write("reply to " + process.argv[1])']);

@@ -10,6 +10,8 @@ import { InFlightTracker, delay, playerNames } from './common.ts';
 
 export interface WebRconFakeOptions {
   password: string;
+  /** Listen on this port (to restart a killed fake in place); default any free port. */
+  port?: number;
   players?: number;
   maxPlayers?: number;
   queued?: number;
@@ -61,7 +63,7 @@ export async function startWebRconFake(options: WebRconFakeOptions): Promise<Web
     return `Command '${name}' not found`;
   };
 
-  const wss = new WebSocketServer({ host: '127.0.0.1', port: 0, perMessageDeflate: false });
+  const wss = new WebSocketServer({ host: '127.0.0.1', port: options.port ?? 0, perMessageDeflate: false });
   wss.on('connection', (ws, req) => {
     stats.connections++;
     if (req.url !== `/${options.password}`) {

@@ -2,7 +2,10 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { startAgent, seriesValue, eventually } from '../support/agent.ts';
+import net from 'node:net';
 import { startA2sFake } from '../fakes/a2s.ts';
+import { queryWithDeadline } from '../../src/sources/query/index.ts';
+import { configSchema } from '../../src/config/schema.ts';
 
 describe('query source', () => {
   it('reads players, map and name through the A2S challenge handshake', async () => {
@@ -59,6 +62,22 @@ servers:
     } finally {
       await agent.stop();
       await fake.close();
+    }
+  });
+
+  it('the agent deadline ends a TCP query whose server accepts and never answers', async () => {
+    const sockets = new Set<net.Socket>();
+    const silent = net.createServer((s) => sockets.add(s));
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+    const { port } = silent.address() as net.AddressInfo;
+    const [server] = configSchema.parse({ servers: [{ id: 'mc', game: 'minecraft', query: { type: 'minecraft', host: '127.0.0.1', port, timeout: '300ms' } }] }).servers;
+    const started = Date.now();
+    try {
+      await assert.rejects(queryWithDeadline(server!));
+      assert.ok(Date.now() - started < 1_500, `query ended after ${Date.now() - started} ms`);
+    } finally {
+      for (const s of sockets) s.destroy();
+      await new Promise((r) => silent.close(r));
     }
   });
 });
