@@ -130,8 +130,8 @@ export const alertsSchema = strict({
   runbook_url: z
     .string()
     .min(1)
-    .default('https://github.com/gust-agent/gust-agent/blob/main/docs/runbooks.md')
-    .describe('Base of the runbook_url annotation; #<alertname> is appended'),
+    .default('docs/runbooks.md')
+    .describe('Base of the runbook_url annotation (#<alertname> is appended): where your team reads docs/runbooks.md, e.g. its URL on your Git forge or wiki'),
 });
 
 export const logFileSchema = strict({
