@@ -85,15 +85,15 @@ ${serversYaml(fakes, 'source', '[status, "long 100"]')}
     const fakes: MinecraftFake[] = [];
     for (let i = 0; i < 5; i++) fakes.push(await startMinecraftFake({ password: 'pw', players: 1 }));
     const agent = await startAgent(`
-auto_commands: { interval: 60ms, timeout: 2s, max_servers_per_round: 2, max_concurrent: 5, adaptive_interval: false }
+auto_commands: { interval: 200ms, timeout: 2s, max_servers_per_round: 2, max_concurrent: 5, adaptive_interval: false }
 servers:
 ${serversYaml(fakes, 'minecraft', '[list]')}
 `);
     try {
-      await eventually(() => fakes.reduce((n, f) => n + f.stats.commands.length, 0) >= 30, 15_000, '30 commands');
+      await eventually(() => fakes.reduce((n, f) => n + f.stats.commands.length, 0) >= 20, 15_000, '20 commands');
       const text = await agent.scrape();
-      assert.ok((seriesValue(text, 'gust_autocommand_rounds_total') ?? 0) >= 15);
-      assert.equal(seriesValue(text, 'gust_autocommand_interval_seconds'), 0.06);
+      assert.ok((seriesValue(text, 'gust_autocommand_rounds_total') ?? 0) >= 10);
+      assert.equal(seriesValue(text, 'gust_autocommand_interval_seconds'), 0.2);
     } finally {
       await agent.stop();
     }
