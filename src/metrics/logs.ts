@@ -15,6 +15,8 @@ export type ReadErrorReason = (typeof READ_ERROR_REASONS)[number];
 function createLogMetrics(registry: Registry) {
   const registers = [registry];
   const pending = new PendingCounts();
+  /** Computes gust_log_lag_bytes at scrape time (registered by the log source). */
+  const lagProviders = new Set<() => void>();
   const metrics = {
     filesWatched: new Gauge({ name: 'gust_log_files_watched', help: 'Log files currently followed.', registers }),
     lines: new Counter({ name: 'gust_log_lines_total', help: 'Complete lines read from log files.', labelNames: ['server'], registers, collect: () => pending.flush() }),
@@ -22,7 +24,14 @@ function createLogMetrics(registry: Registry) {
     dropped: new Counter({ name: 'gust_log_lines_dropped_total', help: 'Lines skipped or truncated (too_long: over max_line_length).', labelNames: ['server', 'reason'], registers }),
     invalidEncoding: new Counter({ name: 'gust_log_lines_invalid_encoding_total', help: 'Lines with bytes that are not valid UTF-8 (decoded with U+FFFD, still processed).', labelNames: ['server'], registers }),
     rotations: new Counter({ name: 'gust_log_rotations_total', help: 'Log rotations seen: rotate (rename, delete/recreate, symlink swap) or truncate (copytruncate).', labelNames: ['server', 'kind'], registers }),
-    lagBytes: new Gauge({ name: 'gust_log_lag_bytes', help: 'Bytes behind the end of the followed files (not yet processed).', labelNames: ['server'], registers }),
+    lagBytes: new Gauge({
+      name: 'gust_log_lag_bytes',
+      help: 'Bytes behind the end of the followed files (not yet processed).',
+      labelNames: ['server'],
+      registers,
+      collect: () => lagProviders.forEach((provide) => provide()),
+    }),
+    lagProviders,
     ruleMatches: new Counter({
       name: 'gust_log_rule_matches_total',
       help: 'Lines (or command replies) matched by an extraction rule, built-in or user-defined.',

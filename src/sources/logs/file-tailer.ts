@@ -144,11 +144,6 @@ export class FileTailer {
     }
   }
 
-  /** fstat of the open handle (follows the file, not the name). */
-  stat(): Promise<Stats> {
-    return this.#handle.stat();
-  }
-
   /**
    * Whether the file was truncated (copytruncate): shorter than what we read, or its head
    * changed (truncated and regrown past our offset between two checks).

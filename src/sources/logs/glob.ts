@@ -36,13 +36,6 @@ export function hasMagic(pattern: string): boolean {
   return MAGIC.test(pattern);
 }
 
-/** The directories a pattern's files live in when only its last segment has wildcards (for watching). */
-export function watchRoot(pattern: string): string {
-  const segments = path.resolve(pattern).split('/');
-  const firstMagic = segments.findIndex((s) => MAGIC.test(s));
-  return firstMagic === -1 ? path.dirname(path.resolve(pattern)) : segments.slice(0, firstMagic).join('/') || '/';
-}
-
 /** Files matching `pattern` now, rotated siblings and `exclude` globs left out. */
 export async function expandGlob(pattern: string, exclude: readonly RegExp[] = []): Promise<string[]> {
   const absolute = path.resolve(pattern);
