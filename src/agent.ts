@@ -64,6 +64,7 @@ export class Agent {
       collectors,
       state,
       counters,
+      providers: {},
       cache: createCache(config, registry, logger.child({ component: 'cache' })),
       config,
     } as Omit<AgentContext, 'extraction'> as AgentContext;

@@ -7,6 +7,23 @@ import type { CollectorSet } from '../metrics/collector.ts';
 import type { GameCounters } from '../metrics/game.ts';
 import type { Extraction } from '../extract/types.ts';
 
+export interface RefreshResult {
+  ok: boolean;
+  results: Array<{ command: string; ok: boolean; error?: string }>;
+}
+
+/**
+ * Answers the API needs from components without importing them: a component registers its
+ * provider here on start and removes it on stop. Per agent, so several agents can share a
+ * process (tests, benchmarks).
+ */
+export interface AgentProviders {
+  /** Active alerts of the in-agent evaluator (GET /api/v1/alerts). */
+  alerts?: () => unknown[];
+  /** Run a server's configured commands now (POST /api/v1/servers/:id/refresh); undefined for an unknown server. */
+  refresh?: (serverId: string) => Promise<RefreshResult | undefined>;
+}
+
 /** What every component gets from the agent (composition root). */
 export interface AgentContext {
   readonly logger: Logger;
@@ -18,6 +35,7 @@ export interface AgentContext {
   readonly counters: GameCounters;
   /** Turns log lines, console streams and command replies into metrics. */
   readonly extraction: Extraction;
+  readonly providers: AgentProviders;
   /** Current config; replaced on reload (components receive the new one in reload()). */
   config: Config;
 }

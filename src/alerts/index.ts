@@ -6,7 +6,6 @@
 import { Gauge } from 'prom-client';
 import type { AgentContext, Component } from '../agent/context.ts';
 import { BackgroundSampler } from '../metrics/collector.ts';
-import { apiProviders } from '../http/routes/api-deps.ts';
 import { AlertChecks } from './checks.ts';
 import { AlertEvaluator } from './evaluator.ts';
 
@@ -36,7 +35,7 @@ export function createAlertEvaluator(ctx: AgentContext): Component {
       if (!ctx.config.alerts.enabled) return;
       evaluator.configure(ctx.config.alerts);
       checks.start();
-      apiProviders.alerts = provider;
+      ctx.providers.alerts = provider;
       await startSampler();
     },
     async stop() {
@@ -44,7 +43,7 @@ export function createAlertEvaluator(ctx: AgentContext): Component {
       sampler = undefined;
       checks.stop();
       evaluator.clear();
-      if (apiProviders.alerts === provider) delete apiProviders.alerts;
+      if (ctx.providers.alerts === provider) delete ctx.providers.alerts;
     },
     async reload(config) {
       if (!config.alerts.enabled || !sampler) {

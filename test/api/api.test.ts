@@ -12,7 +12,6 @@ import pino from 'pino';
 import { Registry } from 'prom-client';
 import type { AgentContext } from '../../src/agent/context.ts';
 import { createHttpServer } from '../../src/http/server.ts';
-import { apiProviders } from '../../src/http/routes/api-deps.ts';
 import { eventually, seriesValue, startAgent, type TestAgent } from '../support/agent.ts';
 import { freePort, startRedis, type TestRedis } from '../support/redis.ts';
 
@@ -204,17 +203,18 @@ servers:
   });
 
   test('GET /alerts: empty and unavailable without the evaluator, the provider\'s list with it', async () => {
-    const saved = apiProviders.alerts;
+    const providers = h.agent.agent.ctx.providers;
+    const saved = providers.alerts;
     try {
-      delete apiProviders.alerts;
+      delete providers.alerts;
       assert.deepEqual((await h.call({ url: '/api/v1/alerts' })).body, { available: false, alerts: [] });
-      apiProviders.alerts = () => [{ alert: 'GustServerDown', server: 'quiet', severity: 'critical' }];
+      providers.alerts = () => [{ alert: 'GustServerDown', server: 'quiet', severity: 'critical' }];
       assert.deepEqual((await h.call({ url: '/api/v1/alerts' })).body, {
         available: true, alerts: [{ alert: 'GustServerDown', server: 'quiet', severity: 'critical' }],
       });
     } finally {
-      if (saved) apiProviders.alerts = saved;
-      else delete apiProviders.alerts;
+      if (saved) providers.alerts = saved;
+      else delete providers.alerts;
     }
   });
 

@@ -8,7 +8,6 @@ import assert from 'node:assert/strict';
 import { startAgent, seriesValue, eventually, type TestAgent } from '../support/agent.ts';
 import { startWebRconFake, type WebRconFake } from '../fakes/webrcon.ts';
 import { startSrcdsFake, type SrcdsFake } from '../fakes/srcds.ts';
-import { refreshServer } from '../../src/sources/commands/refresh.ts';
 import type { CachedReply } from '../../src/sources/commands/runner.ts';
 
 describe('command replies, console streams, cache and refresh', () => {
@@ -64,9 +63,9 @@ rules:
     assert.match(hit?.value.reply ?? '', /players : 6 humans/);
     assert.equal(hit?.value.observation.playersOnline, 6);
     tf2.setPlayers(8);
-    const result = await refreshServer('tf2');
+    const result = await agent.agent.ctx.providers.refresh!('tf2');
     assert.deepEqual(result, { ok: true, results: [{ command: 'status', ok: true }] });
     assert.equal(seriesValue(await agent.scrape(), 'gust_players_online{server="tf2"}'), 8);
-    assert.equal(await refreshServer('nope'), undefined);
+    assert.equal(await agent.agent.ctx.providers.refresh!('nope'), undefined);
   });
 });

@@ -65,7 +65,7 @@ export function apiRoutes(deps: HttpDeps): FastifyPluginAsync {
     serverRoutes(app, ctx);
     summaryRoute(app, ctx, requests);
     cacheRoutes(app, ctx);
-    alertRoutes(app);
+    alertRoutes(app, ctx);
     app.get('/openapi.json', { schema: { summary: 'This OpenAPI description' } }, async () =>
       openApiDocument(routes, { readAuth: ctx.config.api.read_auth }),
     );

@@ -4,19 +4,18 @@
  * rounds. Replies become game-state observations (built-in parsers), user-rule metrics,
  * cache entries and CATALOGUE B/C series.
  */
-import type { AgentContext, Component } from '../../agent/context.ts';
+import type { RefreshResult, AgentContext, Component } from '../../agent/context.ts';
 import type { Config, ServerConfig } from '../../config/schema.ts';
 import { createCommandMetrics, initCommandMetrics, initServerMetrics, removeCommandMetrics, removeServerMetrics } from '../../metrics/commands.ts';
 import { errorMessage } from '../../errors.ts';
 import { Limiter } from './limiter.ts';
 import { selectParser } from './parsers/index.ts';
-import { setRefresher, type RefreshResult } from './refresh.ts';
 import { runServer, type CommandSpec, type ServerEntry } from './runner.ts';
 import { Scheduler } from './scheduler.ts';
 import { createTransport, sameConnection } from './transports/index.ts';
 import type { ConnectionHooks } from './transports/types.ts';
 
-export type { RefreshResult } from './refresh.ts';
+export type { RefreshResult } from '../../agent/context.ts';
 
 export interface CommandSource extends Component {
   /** Run a server's configured commands now (bounded by max_concurrent); undefined for an unknown server. */
@@ -121,13 +120,13 @@ export function createCommandSource(ctx: AgentContext): CommandSource {
     async start() {
       stopped = false;
       apply(ctx.config);
-      setRefresher(refresh);
+      ctx.providers.refresh = refresh;
       const { timeout } = ctx.config.auto_commands;
       await scheduler.start(timeout + START_GRACE_MS);
     },
     async stop() {
       stopped = true;
-      setRefresher(undefined);
+      if (ctx.providers.refresh === refresh) delete ctx.providers.refresh;
       // Closing the transports rejects pending commands at once, so running jobs end now.
       for (const entry of entries.values()) entry.transport.close();
       await scheduler.stop();

@@ -1,8 +1,8 @@
 /** GET /alerts: active alerts of the in-agent evaluator, when it registered a provider. */
 import type { FastifyInstance } from 'fastify';
-import { apiProviders } from '../api-deps.ts';
+import type { AgentContext } from '../../../agent/context.ts';
 
-export function alertRoutes(app: FastifyInstance): void {
+export function alertRoutes(app: FastifyInstance, ctx: AgentContext): void {
   app.get('/alerts', {
     schema: {
       summary: 'Active alerts of the in-agent evaluator',
@@ -17,7 +17,7 @@ export function alertRoutes(app: FastifyInstance): void {
       },
     },
   }, async () => {
-    const provider = apiProviders.alerts;
+    const provider = ctx.providers.alerts;
     return { available: provider !== undefined, alerts: provider ? provider() : [] };
   });
 }

@@ -4,7 +4,6 @@
  */
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { AgentContext } from '../../../agent/context.ts';
-import { refreshServer } from '../../../sources/commands/refresh.ts';
 import { errorReplies, playersSchema, serverDetailSchema, serverIdParams, serverSchema } from './schemas.ts';
 import { playersAnswer, serverDetailView, serverView, type PlayersAnswer } from './views.ts';
 
@@ -98,7 +97,7 @@ export function serverRoutes(app: FastifyInstance, ctx: AgentContext): void {
     if (!config.rcon || config.commands.length === 0) {
       return sendError(reply, 409, 'Conflict', 'GUST_API_CONFLICT', `server "${id}" has no rcon commands configured`);
     }
-    const result = await refreshServer(id);
+    const result = await ctx.providers.refresh?.(id);
     if (!result) return sendError(reply, 503, 'Service Unavailable', 'GUST_API_UNAVAILABLE', 'the command source is not running for this server');
     await Promise.all([ctx.cache.delete(API_CACHE, cacheKeys.players(id)), ctx.cache.delete(API_CACHE, cacheKeys.server(id))]);
     return { server: id, ...result };
