@@ -96,7 +96,7 @@ export async function createFleet(options: FleetOptions): Promise<Fleet> {
         connect_timeout: '1s',
       },
       commands: rust ? ['serverinfo', { command: 'status', every: '30s', rules: ['bench_status_players'] }] : ['list'],
-      query: { type: rust ? 'rust' : 'minecraft', host: '127.0.0.1', port: ports[(n + 1) % ports.length], interval: '30s', timeout: '2s' },
+      query: { type: rust ? 'rust' : 'minecraft', host: '127.0.0.1', port: ports[(n + 1) % ports.length], interval: '30s', timeout: '1s' },
     };
   });
   const config = {
@@ -106,7 +106,7 @@ export async function createFleet(options: FleetOptions): Promise<Fleet> {
     host: { enabled: options.host ?? true, interval: '15s' },
     // The API and scrape loops of the benchmark must not hit the per-client rate limit.
     api: { rate_limit: { max: 1_000_000, window: '1s' } },
-    auto_commands: { interval: '10s', max_concurrent: 50, timeout: '2s' },
+    auto_commands: { interval: '10s', max_concurrent: 50, timeout: '1s' },
     ...options.overrides,
     servers: serverConfigs,
     rules: BENCH_RULES,
