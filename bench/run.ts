@@ -5,6 +5,7 @@
  *   npm run bench -- scrape memory   some scenarios (by id or number)
  *   npm run bench -- --quick         short durations, under 2 minutes
  *   npm run bench -- --profile       agents run with --cpu-prof (profiles in bench/results/profiles)
+ *   npm run bench -- --markdown      print the table as Markdown (for docs/benchmarks.md)
  *
  * Writes bench/results/latest.json (figures, budget verdicts, machine facts, git revision)
  * and prints a table.
@@ -17,7 +18,7 @@ import { REPO_ROOT } from './lib/agent-process.ts';
 import { machineFacts } from './lib/machine.ts';
 import type { ScenarioResult } from './lib/result.ts';
 import { round } from './lib/stats.ts';
-import { renderTable } from './lib/table.ts';
+import { renderMarkdown, renderTable } from './lib/table.ts';
 import { SCENARIOS } from './scenarios/index.ts';
 
 const { values, positionals } = parseArgs({
@@ -25,13 +26,14 @@ const { values, positionals } = parseArgs({
     quick: { type: 'boolean', default: false },
     profile: { type: 'boolean', default: false },
     out: { type: 'string' },
+    markdown: { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h', default: false },
   },
   allowPositionals: true,
 });
 
 if (values.help) {
-  process.stdout.write(`Usage: npm run bench -- [--quick] [--profile] [--out FILE] [SCENARIO...]\n\nScenarios:\n${SCENARIOS.map((s) => `  ${s.number}  ${s.id.padEnd(22)} ${s.title}`).join('\n')}\n`);
+  process.stdout.write(`Usage: npm run bench -- [--quick] [--profile] [--markdown] [--out FILE] [SCENARIO...]\n\nScenarios:\n${SCENARIOS.map((s) => `  ${s.number}  ${s.id.padEnd(22)} ${s.title}`).join('\n')}\n`);
   process.exit(0);
 }
 
@@ -90,4 +92,4 @@ process.stdout.write(`${machine.cpu_model}, ${machine.cpus} CPUs, node ${machine
 if (loadAtStart[0]! > machine.cpus / 2) {
   process.stdout.write(`warning: load average ${loadAtStart[0]} at start on ${machine.cpus} CPUs: other work competed with the agent; latency and CPU figures are pessimistic\n`);
 }
-process.stdout.write(`${renderTable(results)}\n\n${failed.length ? `${failed.length} figure(s) over budget` : 'all budgeted figures pass'}; written to ${path.relative(process.cwd(), out)}\n`);
+process.stdout.write(`${values.markdown ? renderMarkdown(results) : renderTable(results)}\n\n${failed.length ? `${failed.length} figure(s) over budget` : 'all budgeted figures pass'}; written to ${path.relative(process.cwd(), out)}\n`);
