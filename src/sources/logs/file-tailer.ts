@@ -157,6 +157,17 @@ export class FileTailer {
     return !unchanged && !(await headMatches(this.#handle, this.#head));
   }
 
+  /** Nothing to do for this file: same identity, size and mtime as at the last check, nothing unread. */
+  unchanged(stats: Stats): boolean {
+    return (
+      stats.dev === this.dev &&
+      stats.ino === this.ino &&
+      stats.size === this.#checkedSize &&
+      stats.mtimeMs === this.#checkedMtimeMs &&
+      stats.size <= this.#splitter.position
+    );
+  }
+
   /** Grow the head fingerprint up to HEAD_BYTES as the file grows. */
   async refreshHead(size: number): Promise<void> {
     if (this.#head.length < HEAD_BYTES && size > this.#head.length) this.#head = await currentHead(this.#handle, size);

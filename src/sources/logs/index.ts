@@ -69,6 +69,10 @@ class LogSource implements Component {
   #writing: Promise<void> = Promise.resolve();
   #lastWritten = '';
   #lastCheckpointMs = Date.now();
+  #lastSnapshotMs = 0;
+  /** Bumped by anything that changes what a checkpoint would contain (reads, rotations, opens). */
+  #generation = 0;
+  #savedGeneration = -1;
   #stopped = false;
 
   constructor(ctx: AgentContext) {
@@ -125,7 +129,7 @@ class LogSource implements Component {
     const tailers = [...this.#active.values(), ...this.#retired];
     await Promise.all(tailers.map((t) => t.close()));
     this.#engine?.flush();
-    await this.#saveCheckpoint();
+    await this.#saveCheckpoint(true);
     this.#active.clear();
     this.#retired.clear();
     this.#specOf.clear();
@@ -141,6 +145,7 @@ class LogSource implements Component {
         this.#active.delete(key);
         this.#specOf.delete(tailer);
         await tailer.close();
+        this.#generation++;
         continue;
       }
       this.#specOf.set(tailer, spec);
@@ -221,6 +226,7 @@ class LogSource implements Component {
   }
 
   #adopt(key: string, spec: Spec, tailer: FileTailer): void {
+    this.#generation++;
     this.#active.set(key, tailer);
     this.#watch(tailer.path);
     this.#specOf.set(tailer, spec);
@@ -266,6 +272,7 @@ class LogSource implements Component {
   };
 
   #afterChunk(server: string, delta: SplitStats): void {
+    this.#generation++;
     this.#engine?.commit();
     this.#metrics.pending.lines(server, delta.lines, delta.bytes);
     if (delta.tooLong) this.#metrics.dropped.inc({ server, reason: 'too_long' }, delta.tooLong);
@@ -321,7 +328,19 @@ class LogSource implements Component {
 
   async #tick(): Promise<void> {
     try {
-      await Promise.all([...this.#active.entries()].map(([key, tailer]) => this.#locked(key, () => this.#check(key, tailer))));
+      const checks: Promise<void>[] = [];
+      for (const [key, tailer] of this.#active) {
+        // The common case, an idle file, costs one stat and no promise.
+        let current: Stats | undefined;
+        try {
+          current = statSync(tailer.path);
+        } catch {
+          current = undefined;
+        }
+        if (current && tailer.unchanged(current)) continue;
+        checks.push(this.#locked(key, () => this.#check(key, tailer)));
+      }
+      await Promise.all(checks);
       await this.#scan();
       await this.#drainRetired();
       this.#updateGauges();
@@ -367,6 +386,7 @@ class LogSource implements Component {
     if (await tailer.truncated(current)) {
       this.#metrics.rotations.inc({ server: tailer.options.server, kind: 'truncate' });
       await tailer.restart();
+      this.#generation++;
     } else {
       await tailer.refreshHead(current.size);
     }
@@ -374,6 +394,7 @@ class LogSource implements Component {
   }
 
   #retire(tailer: FileTailer): void {
+    this.#generation++;
     tailer.retired = true;
     tailer.lastGrowthMs = Date.now();
     this.#retired.add(tailer);
@@ -390,6 +411,7 @@ class LogSource implements Component {
           this.#retired.delete(tailer);
           this.#specOf.delete(tailer);
           await tailer.finish();
+          this.#generation++;
         } catch (err) {
           this.#retired.delete(tailer);
           await tailer.close();
@@ -521,7 +543,16 @@ class LogSource implements Component {
   }
 
   /** Taken in one synchronous step (offsets and counters agree), written atomically. */
-  #saveCheckpoint(): Promise<void> {
+  #saveCheckpoint(force = false): Promise<void> {
+    // Idle: nothing read, rotated or opened since the last save, and the counters (which console
+    // lines may also move) were saved within the last 10 s.
+    if (!force && this.#generation === this.#savedGeneration && Date.now() - this.#lastSnapshotMs < 10_000) {
+      this.#lastCheckpointMs = Date.now();
+      this.#metrics.checkpointAge.set(0);
+      return this.#writing;
+    }
+    this.#savedGeneration = this.#generation;
+    this.#lastSnapshotMs = Date.now();
     const snapshot = this.#snapshot();
     const text = JSON.stringify(snapshot);
     this.#writing = this.#writing.then(async () => {
