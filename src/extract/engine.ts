@@ -57,6 +57,8 @@ class ServerEntry {
 class ServerSink implements EventSink {
   /** Player id -> unix ms of the join, for session durations. */
   readonly sessions = new Map<string, number>();
+  /** Warm start: lines already in a file only set gauges (players, map, last save), never counters. */
+  warm = false;
   readonly #labels: { server: string };
   readonly #ctx: AgentContext;
   #set: BuiltinRuleSet | undefined;
@@ -85,6 +87,7 @@ class ServerSink implements EventSink {
   }
 
   join(player?: string): void {
+    if (this.warm) return;
     this.#ctx.counters.joins.inc(this.#labels);
     if (!player) return;
     if (this.sessions.size >= MAX_OPEN_SESSIONS) this.sessions.delete(this.sessions.keys().next().value!);
@@ -92,6 +95,7 @@ class ServerSink implements EventSink {
   }
 
   leave(player?: string): void {
+    if (this.warm) return;
     this.#ctx.counters.leaves.inc(this.#labels);
     const joined = player === undefined ? undefined : this.sessions.get(player);
     if (joined === undefined) return;
@@ -101,6 +105,7 @@ class ServerSink implements EventSink {
   }
 
   event(event: LogEvent): void {
+    if (this.warm) return;
     this.#ctx.counters.logEvents.inc({ server: this.id, event });
   }
 
@@ -111,9 +116,11 @@ class ServerSink implements EventSink {
   }
 
   restart(): void {
-    this.sessions.clear();
-    this.commit();
-    this.#ctx.state.recordRestart(this.id, 'log');
+    if (!this.warm) {
+      this.sessions.clear();
+      this.commit();
+      this.#ctx.state.recordRestart(this.id, 'log');
+    }
     this.#observe({ playersOnline: 0 }, this.#at());
   }
 
@@ -181,6 +188,25 @@ export class ExtractionEngine implements Extraction {
     if (!matched && server.multiline.length === 0) server.unmatched.n++;
     // Console lines arrive one at a time: apply at once. Log lines wait for commit() (per chunk).
     if (origin === 'console') server.sink.commit();
+  }
+
+  /**
+   * Gauge warm start (TAILING.md behaviour 10): lines that were already in a file the agent
+   * starts following at its end set the gauges (players online, map, last save) at once;
+   * counters and user rules ignore them, since those lines happened before we were watching.
+   */
+  warm(serverId: string, lines: readonly string[], atMs = Date.now(), game?: Game): void {
+    const server = this.#servers.get(serverId);
+    if (!server) return;
+    const set = game && game !== server.game ? BUILTIN_RULES[game] : server.builtin;
+    server.sink.commit();
+    server.sink.warm = true;
+    try {
+      for (const line of lines) this.#builtin(server, set, line, atMs);
+    } finally {
+      server.sink.warm = false;
+    }
+    server.sink.commit();
   }
 
   /** Apply what the log lines since the last commit observed (player counts, map, save time). */
@@ -271,12 +297,12 @@ export class ExtractionEngine implements Extraction {
       if (rule.hint !== undefined && !containsHint(message, rule.hint)) continue;
       const m = rule.re.exec(message);
       if (!m) continue;
-      server.matchCell(rule.name).n++;
+      if (!server.sink.warm) server.matchCell(rule.name).n++;
       server.sink.begin(set, text, atMs);
       rule.apply(m, server.sink);
       return true;
     }
-    const event = set.fallback?.(text);
+    const event = server.sink.warm ? undefined : set.fallback?.(text);
     if (!event) return false;
     server.matchCell(`${server.game}_level`).n++;
     this.#ctx.counters.logEvents.inc({ server: server.id, event });
@@ -284,8 +310,9 @@ export class ExtractionEngine implements Extraction {
   }
 }
 
-function containsHint(text: string, hint: string | readonly string[]): boolean {
+function containsHint(text: string, hint: string | readonly string[] | ((text: string) => boolean)): boolean {
   if (typeof hint === 'string') return text.includes(hint);
+  if (typeof hint === 'function') return hint(text);
   for (const h of hint) if (text.includes(h)) return true;
   return false;
 }

@@ -21,8 +21,11 @@ export interface EventSink {
 export interface BuiltinRule {
   /** The `rule` label of gust_log_rule_matches_total. */
   readonly name: string;
-  /** A substring every matching line contains (or one of several); lines without it skip the regex. */
-  readonly hint?: string | readonly string[];
+  /**
+   * A substring every matching line contains (or one of several, or a cheap test); lines
+   * without it skip the regex.
+   */
+  readonly hint?: string | readonly string[] | ((text: string) => boolean);
   readonly re: RegExp;
   apply(m: RegExpExecArray, sink: EventSink): void;
 }

@@ -164,3 +164,18 @@ test('joins, leaves and sessions from a game log reach section A series', async 
     assert.equal(seriesValue(text, 'gust_server_probe_success{server="mc",source="log"}'), 1);
   });
 });
+
+test('gauge warm start: a file read from its end still sets players online at once, counters untouched', async () => {
+  const dir = tempDir();
+  const log = path.join(dir, 'game.log');
+  writeFileSync(log, 'players: 3/20\nERROR old\nseq=00000000\nplayers: 7/20\nseq=00000001\n');
+  const yaml = `servers:\n  - id: s\n    game: generic\n    logs:\n      - path: ${log}\n${SEQ_RULES}`;
+  await withAgent(yaml, async (a) => {
+    await eventually(async () => (await value(a, 'gust_players_online{server="s"}')) === 7 || undefined);
+    const text = await a.scrape();
+    assert.equal(seriesValue(text, 'gust_players_max{server="s"}'), 20);
+    assert.equal(seriesValue(text, 'gust_log_events_total{server="s",event="error"}'), 0);
+    assert.equal(seriesValue(text, 'gust_test_lines_total{server="s"}') ?? 0, 0);
+    assert.equal(seriesValue(text, 'gust_log_lines_total{server="s"}'), 0);
+  });
+});

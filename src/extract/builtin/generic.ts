@@ -20,11 +20,27 @@ export function genericTimestamp(line: string): number | undefined {
   return lastMs;
 }
 
+/**
+ * Every player-count match has a letter, `:`, optional spaces and a digit; timestamps
+ * (`03:04:05`) have a digit before their colons. Three indexOf calls beat a case-insensitive
+ * alternation over every line.
+ */
+function wordColonDigit(text: string): boolean {
+  for (let i = text.indexOf(':'); i !== -1; i = text.indexOf(':', i + 1)) {
+    const before = text.charCodeAt(i - 1) | 0x20; // lower-case ASCII letters
+    if (before < 0x61 || before > 0x7a) continue;
+    let j = i + 1;
+    while (text.charCodeAt(j) === 0x20 || text.charCodeAt(j) === 0x09) j++;
+    const after = text.charCodeAt(j);
+    if (after >= 0x30 && after <= 0x39) return true;
+  }
+  return false;
+}
+
 /** Reused by every game: a status line printed to a console counts too. */
 export const PLAYER_COUNT_RULE: BuiltinRule = {
   name: 'generic_player_count',
-  // `/` or `of` (any case) occurs in every match; most lines have neither.
-  hint: ['/', 'of', 'OF', 'Of', 'oF'],
+  hint: wordColonDigit,
   re: /(?:players|connected|population):\s*(\d+)\/(\d+)|online:\s*(\d+)\s*of\s*(\d+)/i,
   apply(m, sink) {
     const online = Number(m[1] ?? m[3]);

@@ -157,6 +157,23 @@ export class FileTailer {
     return !unchanged && !(await headMatches(this.#handle, this.#head));
   }
 
+  /** The complete lines in the last `maxBytes` before the current position (for the gauge warm start). */
+  async linesBefore(maxBytes: number): Promise<string[]> {
+    const end = this.#splitter.committed;
+    const start = Math.max(0, end - maxBytes);
+    const bytes = Buffer.alloc(end - start);
+    let filled = 0;
+    while (filled < bytes.length) {
+      const { bytesRead } = await this.#handle.read(bytes, filled, bytes.length - filled, start + filled);
+      if (bytesRead === 0) break;
+      filled += bytesRead;
+    }
+    const lines = bytes.subarray(0, filled).toString(this.options.encoding).split('\n');
+    if (start > 0) lines.shift(); // starts mid-line
+    if (lines.at(-1) === '') lines.pop();
+    return lines.map((l) => (l.endsWith('\r') ? l.slice(0, -1) : l));
+  }
+
   /** Nothing to do for this file: same identity, size and mtime as at the last check, nothing unread. */
   unchanged(stats: Stats): boolean {
     return (

@@ -30,6 +30,8 @@ const RETIRE_IDLE_MS = 10_000;
 /** Re-read a file shortly after an event: chokidar throttles and merges change events. */
 const TRAILING_READ_MS = 50;
 const MAX_BACKOFF_MS = 30_000;
+/** How far back the gauge warm start looks in a file it starts reading at its end. */
+const WARM_START_BYTES = 64 * 1024;
 
 interface Spec {
   server: string;
@@ -217,6 +219,8 @@ class LogSource implements Component {
       } else {
         const startAt = spec.config.start_at ?? (this.#knownPatterns.has(spec.key) ? 'beginning' : 'end');
         const { tailer } = await FileTailer.open(file, this.#tailerOptions(spec), this.#sink, { offset: startAt === 'end' ? 'end' : 0 });
+        // Starting at the end with nothing saved: the last lines still tell the current player count.
+        if (startAt === 'end' && tailer.position > 0) this.#engine?.warm(spec.server, await tailer.linesBefore(WARM_START_BYTES), Date.now(), spec.config.game);
         this.#adopt(key, spec, tailer);
       }
       this.#backoff.delete(key);
