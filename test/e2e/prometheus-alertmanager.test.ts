@@ -106,9 +106,13 @@ async function checkDashboards(proven: Set<string>): Promise<void> {
       .replaceAll('$instance', target.replaceAll('.', '\\\\.'))
       .replaceAll('$server', '.+');
     const result = await promQuery(prometheus.url, concrete); // throws when Prometheus rejects it
-    // "Exists" = at least two samples inside the rate window, so rate() has something to work on.
+    // "Exists" = present now (a series the agent just dropped, e.g. a stopped process's memory,
+    // has a staleness marker) and at least two samples inside the rate window, so rate() has something to work on.
     const present = await Promise.all(
-      selectors(concrete).map(async (s) => (await promQuery(prometheus.url, `count(count_over_time(${s.name}{${s.matchers}}[5s]) > 1)`)).length > 0),
+      selectors(concrete).map(async (s) => {
+        const sel = `${s.name}{${s.matchers}}`;
+        return (await promQuery(prometheus.url, `count(count_over_time(${sel}[5s]) > 1) and count(${sel})`)).length > 0;
+      }),
     );
     if (present.every(Boolean)) assert.ok(result.length > 0, `${where}: no data although its series exist: ${concrete}`);
     if (result.length > 0) proven.add(where);
