@@ -50,7 +50,7 @@ async function runFleet(servers: number, options: RunOptions): Promise<FleetMeas
     await timeSequential(metricsUrl, options.quick ? 5 : 20);
     await new Promise((r) => setTimeout(r, Math.max(0, warmupEnd - performance.now())));
     const afterWarmup = sampleProcess(agent.pid);
-    const count = options.quick ? (servers >= 2000 ? 30 : 100) : servers >= 2000 ? 200 : 500;
+    const count = options.quick ? (servers >= 2000 ? 30 : servers >= 500 ? 50 : 100) : servers >= 2000 ? 200 : 500;
     const { latencies, last } = await timeSequential(metricsUrl, count);
     const afterScrapes = sampleProcess(agent.pid);
     return {

@@ -36,7 +36,7 @@ export const steadyState: Scenario = {
     const scraper = setInterval(scrape, SCRAPE_INTERVAL_MS);
     try {
       scrape();
-      await sleep(options.quick ? 5_000 : 20_000);
+      await sleep(options.quick ? 2_000 : 20_000);
       const seconds = options.quick ? 30 : 300;
       const samples: ProcSample[] = [sampleProcess(agent.pid)];
       for (let i = 0; i < seconds; i++) {
