@@ -75,36 +75,64 @@ export function createGameStateCollector(registry: Registry, state: ServerStateS
   const maintenance = new Gauge({ name: 'gust_server_maintenance', help: 'Planned downtime from the config (1) or not (0).', labelNames: ['server'], registers });
   const gauges = GAUGE_FIELDS.map(([key, name, help]) => [key, new Gauge({ name, help, labelNames: ['server'], registers })] as const);
 
+  // Series are updated in place and removed only when they go away: resetting every gauge on
+  // each scrape re-created ~20 label sets per server and dominated scrape time at 2,000 servers.
+  let exported = new Set<string>();
+  const infoLabels = new Map<string, Record<string, string>>();
+  const perServer = [up, maintenance, ...gauges.map(([, g]) => g)];
+
   return {
     name: 'game_state',
     collect() {
       const now = Date.now();
       const staleMs = options.staleAfterMs();
-      up.reset();
-      probe.reset();
-      lastSuccess.reset();
-      info.reset();
-      maintenance.reset();
-      for (const [, gauge] of gauges) gauge.reset();
+      const seen = new Set<string>();
       for (const server of state.list()) {
+        seen.add(server.id);
         const labels = { server: server.id };
         up.set(labels, state.isUp(server.id) ? 1 : 0);
         maintenance.set(labels, server.maintenance ? 1 : 0);
         for (const source of SOURCES) {
           const status = server.sources[source];
-          if (!status.configured) continue;
-          probe.set({ server: server.id, source }, status.ok ? 1 : 0);
-          lastSuccess.set({ server: server.id, source }, (status.lastSuccessMs ?? 0) / 1000);
+          const sourceLabels = { server: server.id, source };
+          if (!status.configured) {
+            probe.remove(sourceLabels);
+            lastSuccess.remove(sourceLabels);
+            continue;
+          }
+          probe.set(sourceLabels, status.ok ? 1 : 0);
+          lastSuccess.set(sourceLabels, (status.lastSuccessMs ?? 0) / 1000);
         }
         const str = (key: 'name' | 'map' | 'version') => String(server.fields[key]?.value ?? '');
-        info.set({ server: server.id, game: server.game, name: str('name') || server.name, map: str('map'), version: str('version') }, 1);
+        const identity = { server: server.id, game: server.game, name: str('name') || server.name, map: str('map'), version: str('version') };
+        const previous = infoLabels.get(server.id);
+        if (previous && !sameLabels(previous, identity)) info.remove(previous);
+        info.set(identity, 1);
+        infoLabels.set(server.id, identity);
         for (const [key, gauge] of gauges) {
           // Start time and last save are timestamps themselves: they never go stale.
           const maxAge = key === 'startTimeSeconds' || key === 'lastSaveTimestampSeconds' ? Infinity : staleMs;
           const field = state.fresh(server.id, key, maxAge, now);
           if (field) gauge.set(labels, typeof field.value === 'boolean' ? Number(field.value) : (field.value as number));
+          else gauge.remove(labels);
         }
       }
+      for (const id of exported) {
+        if (seen.has(id)) continue;
+        for (const gauge of perServer) gauge.remove({ server: id });
+        for (const source of SOURCES) {
+          probe.remove({ server: id, source });
+          lastSuccess.remove({ server: id, source });
+        }
+        const previous = infoLabels.get(id);
+        if (previous) info.remove(previous);
+        infoLabels.delete(id);
+      }
+      exported = seen;
     },
   };
+}
+
+function sameLabels(a: Record<string, string>, b: Record<string, string>): boolean {
+  return Object.keys(b).every((k) => a[k] === b[k]);
 }
