@@ -5,7 +5,7 @@
  * after a rename the handle keeps reading the same file.
  */
 import { open, type FileHandle } from 'node:fs/promises';
-import type { Stats } from 'node:fs';
+import { fstatSync, type Stats } from 'node:fs';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type { Game } from '../../config/schema.ts';
 import { currentHead, headMatches, HEAD_BYTES, type Head } from './fingerprint.ts';
@@ -80,13 +80,13 @@ export class FileTailer {
       let resumed = true;
       const expected = start.expected;
       if (expected) {
-        const same = expected.dev === stats.dev && expected.ino === stats.ino && stats.size >= offset && (await headMatches(handle, expected.head));
+        const same = expected.dev === stats.dev && expected.ino === stats.ino && stats.size >= offset && headMatches(handle, expected.head);
         if (!same) {
           offset = 0;
           resumed = false;
         }
       }
-      const head = await currentHead(handle, stats.size);
+      const head = currentHead(handle, stats.size);
       return { tailer: new FileTailer(file, handle, stats, offset, head, options, sink), resumed };
     } catch (err) {
       await handle.close();
@@ -148,13 +148,13 @@ export class FileTailer {
    * Whether the file was truncated (copytruncate): shorter than what we read, or its head
    * changed (truncated and regrown past our offset between two checks).
    */
-  async truncated(stats: Stats): Promise<boolean> {
+  truncated(stats: Stats): boolean {
     this.size = stats.size;
     if (stats.size < this.#splitter.position) return true;
     const unchanged = stats.size === this.#checkedSize && stats.mtimeMs === this.#checkedMtimeMs;
     this.#checkedSize = stats.size;
     this.#checkedMtimeMs = stats.mtimeMs;
-    return !unchanged && !(await headMatches(this.#handle, this.#head));
+    return !unchanged && !headMatches(this.#handle, this.#head);
   }
 
   /** The complete lines in the last `maxBytes` before the current position (for the gauge warm start). */
@@ -174,6 +174,11 @@ export class FileTailer {
     return lines.map((l) => (l.endsWith('\r') ? l.slice(0, -1) : l));
   }
 
+  /** fstat of the open file itself (not of its path), synchronously. */
+  statSelf(): Stats {
+    return fstatSync(this.#handle.fd);
+  }
+
   /** Nothing to do for this file: same identity, size and mtime as at the last check, nothing unread. */
   unchanged(stats: Stats): boolean {
     return (
@@ -186,8 +191,8 @@ export class FileTailer {
   }
 
   /** Grow the head fingerprint up to HEAD_BYTES as the file grows. */
-  async refreshHead(size: number): Promise<void> {
-    if (this.#head.length < HEAD_BYTES && size > this.#head.length) this.#head = await currentHead(this.#handle, size);
+  refreshHead(size: number): void {
+    if (this.#head.length < HEAD_BYTES && size > this.#head.length) this.#head = currentHead(this.#handle, size);
   }
 
   /** Start over from byte 0 after a truncation; the partial line of the old content is kept as a line. */
@@ -196,7 +201,7 @@ export class FileTailer {
     this.#flushPartial();
     this.#splitter.reset(0);
     const stats = await this.#handle.stat();
-    this.#head = await currentHead(this.#handle, stats.size);
+    this.#head = currentHead(this.#handle, stats.size);
     this.size = stats.size;
     this.#checkedSize = stats.size;
     this.#checkedMtimeMs = stats.mtimeMs;

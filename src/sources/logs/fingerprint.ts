@@ -4,6 +4,7 @@
  * whose offset we saved.
  */
 import { createHash } from 'node:crypto';
+import { readSync } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 
 export const HEAD_BYTES = 1024;
@@ -17,12 +18,15 @@ export function hashHead(bytes: Buffer): string {
   return createHash('sha1').update(bytes).digest('hex');
 }
 
-/** The head of the open file, `length` bytes (fewer if the file is shorter). */
-export async function readHead(handle: FileHandle, length: number): Promise<Buffer> {
+/**
+ * The head of the open file, `length` bytes (fewer if the file is shorter). Synchronous: one
+ * pread of at most 1 KiB, where a thread-pool round trip would add latency to every check.
+ */
+export function readHead(handle: FileHandle, length: number): Buffer {
   const buffer = Buffer.alloc(length);
   let filled = 0;
   while (filled < length) {
-    const { bytesRead } = await handle.read(buffer, filled, length - filled, filled);
+    const bytesRead = readSync(handle.fd, buffer, filled, length - filled, filled);
     if (bytesRead === 0) break;
     filled += bytesRead;
   }
@@ -30,14 +34,14 @@ export async function readHead(handle: FileHandle, length: number): Promise<Buff
 }
 
 /** Whether the open file still starts with `head`. */
-export async function headMatches(handle: FileHandle, head: Head): Promise<boolean> {
+export function headMatches(handle: FileHandle, head: Head): boolean {
   if (head.length === 0) return true;
-  const bytes = await readHead(handle, head.length);
+  const bytes = readHead(handle, head.length);
   return bytes.length === head.length && hashHead(bytes) === head.hash;
 }
 
 /** The head to store now: up to HEAD_BYTES of the file's first `size` bytes. */
-export async function currentHead(handle: FileHandle, size: number): Promise<Head> {
-  const bytes = await readHead(handle, Math.min(size, HEAD_BYTES));
+export function currentHead(handle: FileHandle, size: number): Head {
+  const bytes = readHead(handle, Math.min(size, HEAD_BYTES));
   return { length: bytes.length, hash: hashHead(bytes) };
 }

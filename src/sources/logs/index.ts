@@ -30,6 +30,8 @@ const RETIRE_IDLE_MS = 10_000;
 /** Re-read a file shortly after an event: chokidar throttles and merges change events. */
 const TRAILING_READ_MS = 50;
 const MAX_BACKOFF_MS = 30_000;
+/** Reading left on shutdown, within the 10 s budget. */
+const STOP_DRAIN_MS = 3_000;
 /** How far back the gauge warm start looks in a file it starts reading at its end. */
 const WARM_START_BYTES = 64 * 1024;
 
@@ -127,8 +129,16 @@ class LogSource implements Component {
     this.#watcher = undefined;
     this.#watchedFiles.clear();
     await this.#ticking;
-    // Stop reading first: the snapshot must pair each offset with the counters it produced.
+    // Read what is there (lines in a deleted file are unreachable after the restart), within
+    // part of the shutdown budget; then stop reading: the snapshot must pair each offset with
+    // the counters it produced.
     const tailers = [...this.#active.values(), ...this.#retired];
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      Promise.all(tailers.map((t) => t.read().catch(() => {}))),
+      new Promise((resolve) => (timer = setTimeout(resolve, STOP_DRAIN_MS))),
+    ]);
+    clearTimeout(timer);
     await Promise.all(tailers.map((t) => t.close()));
     this.#engine?.flush();
     await this.#saveCheckpoint(true);
@@ -371,7 +381,9 @@ class LogSource implements Component {
       }
     }
     if (!current || current.dev !== tailer.dev || current.ino !== tailer.ino) {
-      // Renamed, deleted or a symlink swapped: drain the old file before anything of the new one.
+      // Renamed, deleted or a symlink swapped: drain the old file before anything of the new one
+      // (it may have been truncated just before, e.g. copytruncate followed by a rename).
+      await this.#restartIfTruncated(tailer, tailer.statSelf());
       await tailer.read().catch(() => {});
       this.#active.delete(key);
       this.#metrics.rotations.inc({ server: tailer.options.server, kind: 'rotate' });
@@ -387,14 +399,17 @@ class LogSource implements Component {
       }
       return;
     }
-    if (await tailer.truncated(current)) {
-      this.#metrics.rotations.inc({ server: tailer.options.server, kind: 'truncate' });
-      await tailer.restart();
-      this.#generation++;
-    } else {
-      await tailer.refreshHead(current.size);
-    }
+    if (!(await this.#restartIfTruncated(tailer, current))) tailer.refreshHead(current.size);
     if (current.size > tailer.position) this.#read(tailer);
+  }
+
+  /** copytruncate (or truncate and regrow): read the file again from byte 0. */
+  async #restartIfTruncated(tailer: FileTailer, stats: Stats): Promise<boolean> {
+    if (!tailer.truncated(stats)) return false;
+    this.#metrics.rotations.inc({ server: tailer.options.server, kind: 'truncate' });
+    await tailer.restart();
+    this.#generation++;
+    return true;
   }
 
   #retire(tailer: FileTailer): void {
@@ -410,6 +425,7 @@ class LogSource implements Component {
     await Promise.all(
       [...this.#retired].map(async (tailer) => {
         try {
+          await this.#restartIfTruncated(tailer, tailer.statSelf());
           await tailer.read();
           if (now - tailer.lastGrowthMs < RETIRE_IDLE_MS) return;
           this.#retired.delete(tailer);
@@ -428,9 +444,15 @@ class LogSource implements Component {
   /** One check per path at a time (poll and watch events may race). */
   #locked(key: string, fn: () => Promise<void>): Promise<void> {
     const previous = this.#locks.get(key) ?? Promise.resolve();
-    const next = previous.then(fn, fn).finally(() => {
-      if (this.#locks.get(key) === next) this.#locks.delete(key);
-    });
+    const next = previous
+      .then(fn)
+      .catch((err: unknown) => {
+        // A file closed or replaced under a running check: the next poll looks again.
+        if (!this.#stopped) this.#ctx.logger.warn({ file: key.split('\u0000')[1], err: errorMessage(err) }, 'log file check failed');
+      })
+      .finally(() => {
+        if (this.#locks.get(key) === next) this.#locks.delete(key);
+      });
     this.#locks.set(key, next);
     return next;
   }
