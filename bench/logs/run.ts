@@ -15,7 +15,7 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, renameSync, rmSync, writeFileSync, writeSync, createWriteStream } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { once } from 'node:events';
@@ -333,7 +333,8 @@ export function ensureMtail(): string {
 }
 
 export async function runLogBench(o: LogBenchOptions) {
-  const result: Record<string, unknown> = { machine: machineFacts(), mtail: ensureMtail(), options: { ...o, workDir: undefined } };
+  // Other work on the machine shows up in CPU and lag figures: keep the load with the result.
+  const result: Record<string, unknown> = { machine: machineFacts(), mtail: ensureMtail(), load_average_start: loadavg(), options: { ...o, workDir: undefined } };
   const want = (part: string) => o.only.length === 0 || o.only.includes(part);
   if (want('backfill')) {
     console.error('backfill ...');
@@ -363,6 +364,7 @@ export async function runLogBench(o: LogBenchOptions) {
     quiet.push(r);
   }
   result.quiet = quiet;
+  result.load_average_end = loadavg();
   return result;
 }
 
