@@ -15,12 +15,17 @@ export interface ChildAgent {
   logs: string[];
 }
 
-export async function spawnAgent(configPath: string, options: { uid?: number; gid?: number } = {}): Promise<ChildAgent> {
-  const child = spawn(process.execPath, [path.join(ROOT, 'bin/gust-agent'), '--config', configPath], {
-    cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    ...(options.uid !== undefined ? { uid: options.uid, gid: options.gid ?? options.uid } : {}),
-  });
+/**
+ * `withoutFileOverride`: as root, run without CAP_DAC_OVERRIDE/CAP_DAC_READ_SEARCH (setpriv
+ * execs in place, same pid), so file modes apply to the agent while it can still reach the
+ * repository wherever it was cloned (a different user could not enter a root-only temp dir).
+ */
+export async function spawnAgent(configPath: string, options: { withoutFileOverride?: boolean } = {}): Promise<ChildAgent> {
+  const agentArgs = [path.join(ROOT, 'bin/gust-agent'), '--config', configPath];
+  const [command, args] = options.withoutFileOverride
+    ? ['setpriv', ['--bounding-set', '-dac_override,-dac_read_search', '--', process.execPath, ...agentArgs]]
+    : [process.execPath, agentArgs];
+  const child = spawn(command, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   const logs: string[] = [];
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   createInterface({ input: child.stderr! }).on('line', (l) => logs.push(l));

@@ -64,19 +64,17 @@ test('permission denied during rotation: retried with backoff, then read from by
   const writer = new SeqWriter(log);
   writer.write(10);
   chmodSync(log, 0o644);
-  // Root reads everything: run the agent as an unprivileged user so the mode bits count.
+  // Root reads everything: run the agent without the file-permission override so the mode bits count.
   const asRoot = process.getuid?.() === 0;
   const nobody = 65534;
-  if (asRoot) {
-    chownSync(state, nobody, nobody);
-    chmodSync(configPath, 0o644);
-  }
-  const agent = await spawnAgent(configPath, asRoot ? { uid: nobody, gid: nobody } : {});
+  const agent = await spawnAgent(configPath, { withoutFileOverride: asRoot });
   try {
     await expectExactly(agent.scrape, 's', writer);
     // logrotate `create 0600`: the new file exists but is not readable yet.
     renameSync(log, `${log}.1`);
     writer.reopen();
+    // logrotate `create 0600 <other user>`: neither the agent's user nor (without the override) root may read it.
+    if (asRoot) chownSync(log, nobody, nobody);
     chmodSync(log, 0o600);
     writer.write(10);
     await eventually(async () => (seriesValue(await agent.scrape(), 'gust_log_read_errors_total{server="s",reason="permission"}') ?? 0) >= 1 || undefined);
