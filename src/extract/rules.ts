@@ -47,6 +47,23 @@ export function localTime(year: number, month: number, day: number, h: number, m
   return new Date(year, month - 1, day, h, m, s, ms).getTime();
 }
 
+/**
+ * timestamp() and message() for formats whose lines start with a `MM/dd/yyyy HH:mm:ss`
+ * prefix (the prefix regex captures month, day, year, hour, minute, second in that order).
+ */
+export function usDatePrefix(prefix: RegExp): Pick<BuiltinRuleSet, 'timestamp' | 'message'> {
+  return {
+    timestamp(line) {
+      const m = prefix.exec(line);
+      return m ? localTime(+m[3]!, +m[1]!, +m[2]!, +m[4]!, +m[5]!, +m[6]!) : undefined;
+    },
+    message(line) {
+      const m = prefix.exec(line);
+      return m ? line.slice(m[0].length) : line;
+    },
+  };
+}
+
 /** Seed 000's validation of a player count: 0 <= current <= max <= 1000. */
 export function validPlayers(online: number, max: number): boolean {
   return Number.isInteger(online) && Number.isInteger(max) && online >= 0 && online <= max && max <= 1000;

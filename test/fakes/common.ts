@@ -3,6 +3,7 @@
  * a test can assert an agent-wide concurrency bound from the servers' side) and an
  * independent Source RCON packet codec (deliberately not the agent's own).
  */
+import type net from 'node:net';
 export class InFlightTracker {
   current = 0;
   max = 0;
@@ -57,4 +58,21 @@ export const delay = (ms: number) => new Promise<void>((r) => setTimeout(r, ms))
 /** A fake player list: Player1..PlayerN. */
 export function playerNames(n: number): string[] {
   return Array.from({ length: n }, (_, i) => `Player${i + 1}`);
+}
+
+/**
+ * kill() and close() of a TCP fake: kill() stops accepting and drops every connection at once
+ * (a crashed server); close() does the same and waits for the listener to be gone.
+ */
+export function tcpLifecycle(server: net.Server, sockets: Set<net.Socket>): { kill(): void; close(): Promise<void> } {
+  return {
+    kill() {
+      server.close();
+      for (const s of sockets) s.destroy();
+    },
+    async close() {
+      for (const s of sockets) s.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
 }

@@ -6,7 +6,7 @@
  * and an unknown packet type gets "Unknown request <type>".
  */
 import net from 'node:net';
-import { InFlightTracker, delay, packet, playerNames } from './common.ts';
+import { InFlightTracker, delay, packet, playerNames, tcpLifecycle } from './common.ts';
 
 export type ListFormat = 'vanilla112' | 'bukkit112' | 'v113' | 'v116';
 
@@ -113,13 +113,6 @@ export async function startMinecraftFake(options: MinecraftFakeOptions): Promise
     stats,
     setPlayers: (n) => (players = n),
     setSilent: (s) => (silent = s),
-    kill() {
-      server.close();
-      for (const s of sockets) s.destroy();
-    },
-    async close() {
-      for (const s of sockets) s.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
+    ...tcpLifecycle(server, sockets),
   };
 }

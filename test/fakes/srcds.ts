@@ -8,7 +8,7 @@
  * body; `dialect: 'ark'` answers ARK's ListPlayers and "Server received, But no response!!".
  */
 import net from 'node:net';
-import { InFlightTracker, delay, packet, playerNames, readPackets } from './common.ts';
+import { InFlightTracker, delay, packet, playerNames, readPackets, tcpLifecycle } from './common.ts';
 
 export interface SrcdsFakeOptions {
   password: string;
@@ -136,14 +136,7 @@ export async function startSrcdsFake(options: SrcdsFakeOptions): Promise<SrcdsFa
     stats,
     setPlayers: (n) => (players = n),
     setSilent: (s) => (silent = s),
-    kill() {
-      server.close();
-      for (const s of sockets) s.destroy();
-    },
-    async close() {
-      for (const s of sockets) s.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
+    ...tcpLifecycle(server, sockets),
   };
 }
 

@@ -2,20 +2,13 @@
  * Source engine: the HL log standard (`L MM/DD/YYYY - HH:MM:SS: ...`) and `status` output
  * printed to the console (TF2, CS:GO, CS2), PROTOCOLS.md section 4. Bots are not players.
  */
-import { localTime, validPlayers, type BuiltinRuleSet } from '../rules.ts';
+import { usDatePrefix, validPlayers, type BuiltinRuleSet } from '../rules.ts';
 
 const PREFIX = /^L (\d\d)\/(\d\d)\/(\d{4}) - (\d\d):(\d\d):(\d\d): /;
 const PLAYER = String.raw`"(?:[^"]|"(?!<))*?<\d+><([^>]*)><[^>]*>"`;
 
 export const source: BuiltinRuleSet = {
-  timestamp(line) {
-    const m = PREFIX.exec(line);
-    return m ? localTime(+m[3]!, +m[1]!, +m[2]!, +m[4]!, +m[5]!, +m[6]!) : undefined;
-  },
-  message(line) {
-    const m = PREFIX.exec(line);
-    return m ? line.slice(m[0].length) : line;
-  },
+  ...usDatePrefix(PREFIX),
   rules: [
     {
       name: 'source_join',

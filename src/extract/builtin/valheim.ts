@@ -2,19 +2,12 @@
  * Valheim dedicated server (`MM/dd/yyyy HH:mm:ss: msg`), PROTOCOLS.md section 4. Sessions pair
  * `Got connection SteamID X` with `Closing socket X`; `Connections N` is the player count.
  */
-import { localTime, type BuiltinRuleSet } from '../rules.ts';
+import { usDatePrefix, type BuiltinRuleSet } from '../rules.ts';
 
 const PREFIX = /^(\d\d)\/(\d\d)\/(\d{4}) (\d\d):(\d\d):(\d\d): /;
 
 export const valheim: BuiltinRuleSet = {
-  timestamp(line) {
-    const m = PREFIX.exec(line);
-    return m ? localTime(+m[3]!, +m[1]!, +m[2]!, +m[4]!, +m[5]!, +m[6]!) : undefined;
-  },
-  message(line) {
-    const m = PREFIX.exec(line);
-    return m ? line.slice(m[0].length) : line;
-  },
+  ...usDatePrefix(PREFIX),
   rules: [
     { name: 'valheim_join', hint: 'Got connection SteamID ', re: /^Got connection SteamID (\d+)/, apply: (m, s) => s.join(m[1]) },
     { name: 'valheim_leave', hint: 'Closing socket ', re: /^Closing socket (\d+)/, apply: (m, s) => s.leave(m[1]) },
