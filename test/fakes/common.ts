@@ -76,3 +76,12 @@ export function tcpLifecycle(server: net.Server, sockets: Set<net.Socket>): { ki
     },
   };
 }
+
+/** Takes a new connection of a TCP fake: counted, tracked for kill()/close(), Nagle off, errors ignored. */
+export function adoptSocket(socket: net.Socket, sockets: Set<net.Socket>, stats: { connections: number }): void {
+  stats.connections++;
+  sockets.add(socket);
+  socket.setNoDelay(true); // a reply and the terminator mirror are separate writes: no Nagle/delayed-ACK stall
+  socket.on('close', () => sockets.delete(socket));
+  socket.on('error', () => {});
+}

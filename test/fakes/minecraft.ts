@@ -6,7 +6,7 @@
  * and an unknown packet type gets "Unknown request <type>".
  */
 import net from 'node:net';
-import { InFlightTracker, delay, packet, playerNames, tcpLifecycle } from './common.ts';
+import { InFlightTracker, delay, packet, playerNames, tcpLifecycle, adoptSocket } from './common.ts';
 
 export type ListFormat = 'vanilla112' | 'bukkit112' | 'v113' | 'v116';
 
@@ -54,11 +54,7 @@ export async function startMinecraftFake(options: MinecraftFakeOptions): Promise
   const sockets = new Set<net.Socket>();
 
   const server = net.createServer((socket) => {
-    stats.connections++;
-    sockets.add(socket);
-    socket.setNoDelay(true); // a reply and the terminator mirror are separate writes: no Nagle/delayed-ACK stall
-    socket.on('close', () => sockets.delete(socket));
-    socket.on('error', () => {});
+    adoptSocket(socket, sockets, stats);
     let authed = false;
     socket.on('data', async (chunk: Buffer) => {
       // One read() per request: anything but exactly one whole packet is a protocol violation.

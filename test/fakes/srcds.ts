@@ -8,7 +8,7 @@
  * body; `dialect: 'ark'` answers ARK's ListPlayers and "Server received, But no response!!".
  */
 import net from 'node:net';
-import { InFlightTracker, delay, packet, playerNames, readPackets, tcpLifecycle } from './common.ts';
+import { InFlightTracker, delay, packet, playerNames, readPackets, tcpLifecycle, adoptSocket } from './common.ts';
 
 export interface SrcdsFakeOptions {
   password: string;
@@ -71,11 +71,7 @@ export async function startSrcdsFake(options: SrcdsFakeOptions): Promise<SrcdsFa
   };
 
   const server = net.createServer((socket) => {
-    stats.connections++;
-    sockets.add(socket);
-    socket.setNoDelay(true); // a reply and the terminator mirror are separate writes: no Nagle/delayed-ACK stall
-    socket.on('close', () => sockets.delete(socket));
-    socket.on('error', () => {});
+    adoptSocket(socket, sockets, stats);
     let buffer: Buffer = Buffer.alloc(0);
     let authed = false;
     // SRCDS handles a connection's packets in order: replies (even delayed ones) keep that order.
