@@ -3,14 +3,23 @@
 # Node 24 is an LTS line; the agent itself only needs >= 20.19 (package.json engines).
 ARG NODE_IMAGE=node:24-slim
 
-# Stage 1: production dependencies only (tsx included: it runs the TypeScript sources).
+# Stage 1: compile src/ into dist/ (esbuild, a development dependency).
+FROM ${NODE_IMAGE} AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY scripts ./scripts
+COPY src ./src
+RUN node scripts/build.mjs
+
+# Stage 2: production dependencies only (no scripts: nothing to compile at install time).
 FROM ${NODE_IMAGE} AS deps
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --no-audit --no-fund \
+RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund \
  && npm cache clean --force
 
-# Stage 2: the runtime. No compilers, no npm cache, no dev dependencies.
+# Stage 3: the runtime. No compilers, no npm cache, no dev dependencies.
 FROM ${NODE_IMAGE}
 ARG VERSION=0.1.0
 ARG REVISION=unknown
@@ -34,7 +43,7 @@ WORKDIR /app
 COPY --from=deps /app/node_modules ./node_modules
 COPY package.json package-lock.json ./
 COPY bin ./bin
-COPY src ./src
+COPY --from=build /app/dist ./dist
 # A runnable default; mount your own config over /etc/gust-agent.
 COPY config.example.yaml /etc/gust-agent/config.yaml
 

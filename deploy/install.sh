@@ -52,18 +52,30 @@ create_users() {
 
 install_program() {
   install -d -m 0755 "$APP"
-  rm -rf "${APP:?}/bin" "${APP:?}/src"
-  cp -R "$SRC/bin" "$SRC/src" "$APP/"
+  rm -rf "${APP:?}/bin" "${APP:?}/src" "${APP:?}/dist"
+  cp -R "$SRC/bin" "$APP/"
+  build_into "$APP/dist"
   install -m 0644 "$SRC/package.json" "$SRC/config.example.yaml" "$SRC/config.schema.json" "$SRC/README.md" "$APP/"
   # Dependencies only change with the lockfile: re-running the installer stays fast and offline.
+  # No install scripts: the program is already compiled, and no production dependency builds anything.
   if [ -d "$APP/node_modules" ] && cmp -s "$SRC/package-lock.json" "$APP/package-lock.json"; then
     say "dependencies unchanged"
   else
     install -m 0644 "$SRC/package-lock.json" "$APP/"
     say "installing production dependencies (npm ci --omit=dev)"
-    (cd "$APP" && npm ci --omit=dev --no-audit --no-fund --loglevel=error) \
+    (cd "$APP" && npm ci --omit=dev --ignore-scripts --no-audit --no-fund --loglevel=error) \
       || { rm -f "$APP/package-lock.json"; die "npm ci failed"; }
   fi
+}
+
+# Compiles the checkout's src/ into $1 with esbuild, a development dependency of the checkout
+# (installed there once); the installed tree gets only the compiled program.
+build_into() {
+  if [ ! -d "$SRC/node_modules/esbuild" ]; then
+    say "installing build dependencies in $SRC (npm ci)"
+    (cd "$SRC" && npm ci --no-audit --no-fund --loglevel=error) || die "npm ci in $SRC failed"
+  fi
+  node "$SRC/scripts/build.mjs" "$1" || die "compiling src/ failed"
 }
 
 install_config() {

@@ -4,6 +4,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 [ -d node_modules ] || npm ci --no-audit --no-fund
 bash test/setup/install-deps.sh
+echo "== build (the spawned agents run dist/, as users do)"
+node scripts/build.mjs
 echo "== tsc --noEmit"
 npx tsc --noEmit
 echo "== node --test"

@@ -8,7 +8,7 @@ import { errorMessage } from '../errors.ts';
 import type { Registry } from 'prom-client';
 import { createCacheMetrics, type CacheMetrics, type CacheOperation } from '../metrics/cache.ts';
 import { MemoryLayer, fullKey } from './memory.ts';
-import { RedisLayer } from './redis.ts';
+import type { RedisLayer } from './redis.ts';
 import type { Cache, CacheHit, CacheLayer, CacheNameStats, CacheStats } from './types.ts';
 
 export interface TieredCacheOptions {
@@ -31,7 +31,9 @@ export class TieredCache implements Cache {
   readonly #metrics: CacheMetrics;
   readonly #logger: Logger;
   readonly #memory: MemoryLayer;
-  readonly #redis: RedisLayer | undefined;
+  /** Created by start(): ioredis is only loaded when Redis is configured. */
+  #redis: RedisLayer | undefined;
+  #stopped = false;
   readonly #tallies = new Map<string, Tally>();
   #redisCounts = new Map<string, number>();
   #redisCountedAt = 0;
@@ -53,19 +55,21 @@ export class TieredCache implements Cache {
     if (options.redis) {
       metrics.redisUp.set(0);
       metrics.errors.inc({ layer: 'redis' }, 0);
-      this.#redis = new RedisLayer({
-        ...options.redis,
-        logger,
-        onUpChange: (up) => metrics.redisUp.set(up ? 1 : 0),
-      });
     }
   }
 
   async start(): Promise<void> {
-    await this.#redis?.start();
+    const redis = this.#options.redis;
+    if (!redis) return;
+    const { RedisLayer } = await import('./redis.ts');
+    if (this.#stopped) return; // stopped while loading: never open a connection nobody closes
+    const metrics = this.#metrics;
+    this.#redis = new RedisLayer({ ...redis, logger: this.#logger, onUpChange: (up) => metrics.redisUp.set(up ? 1 : 0) });
+    await this.#redis.start();
   }
 
   async stop(): Promise<void> {
+    this.#stopped = true;
     await this.#redis?.stop();
   }
 
@@ -124,12 +128,12 @@ export class TieredCache implements Cache {
         hits: { ...t.hits },
         misses: t.misses,
         hitRatio: ratio(h, t.misses),
-        entries: { memory: memoryEntries.get(name) ?? 0, ...(this.#redis ? { redis: this.#redisCounts.get(name) ?? 0 } : {}) },
+        entries: { memory: memoryEntries.get(name) ?? 0, ...(this.#options.redis ? { redis: this.#redisCounts.get(name) ?? 0 } : {}) },
         evictions: { ...t.evictions },
       };
     }
     return {
-      redis: { configured: this.#redis !== undefined, up: this.#redis?.up ?? false },
+      redis: { configured: this.#options.redis !== undefined, up: this.#redis?.up ?? false },
       totals: { hits, misses, hitRatio: ratio(hits, misses) },
       caches,
     };
@@ -142,7 +146,7 @@ export class TieredCache implements Cache {
       t = { hits: { memory: 0, redis: 0 }, misses: 0, evictions: { expired: 0, capacity: 0 } };
       this.#tallies.set(cache, t);
       this.#metrics.hits.inc({ cache, layer: 'memory' }, 0);
-      if (this.#redis) this.#metrics.hits.inc({ cache, layer: 'redis' }, 0);
+      if (this.#options.redis) this.#metrics.hits.inc({ cache, layer: 'redis' }, 0);
       this.#metrics.misses.inc({ cache }, 0);
       this.#metrics.evictions.inc({ cache, reason: 'expired' }, 0);
       this.#metrics.evictions.inc({ cache, reason: 'capacity' }, 0);

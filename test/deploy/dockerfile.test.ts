@@ -1,7 +1,8 @@
 /**
  * No Docker engine runs here, so the image is checked without building it: the Dockerfile's
  * structure, the files it copies, and the command it runs, from a production-only install made
- * the way the image makes it (`npm ci --omit=dev` in a copy holding only what the image copies).
+ * the way the image makes it (dist/ compiled, `npm ci --omit=dev` in a copy holding only what the
+ * runtime stage holds).
  */
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
@@ -100,10 +101,15 @@ describe('the image command from a production-only install', () => {
 
   before(() => {
     for (const source of contextCopySources()) cpSync(path.join(ROOT, source), path.join(app, source), { recursive: true });
-    const install = spawnSync('npm', ['ci', '--omit=dev', '--no-audit', '--no-fund', '--prefer-offline'], {
+    // The build stage's `node scripts/build.mjs`, then the runtime stage holds dist/ but no src/.
+    const build = spawnSync('node', [path.join(ROOT, 'scripts/build.mjs'), path.join(app, 'dist')], { encoding: 'utf8' });
+    assert.equal(build.status, 0, build.stderr);
+    for (const buildOnly of ['src', 'scripts']) rmSync(path.join(app, buildOnly), { recursive: true });
+    const install = spawnSync('npm', ['ci', '--omit=dev', '--ignore-scripts', '--no-audit', '--no-fund', '--prefer-offline'], {
       cwd: app, encoding: 'utf8', timeout: 120_000,
     });
     assert.equal(install.status, 0, install.stderr);
+    assert.match(readFileSync(path.join(ROOT, 'Dockerfile'), 'utf8'), /COPY --from=build \/app\/dist \.\/dist/);
     assert.ok(!existsSync(path.join(app, 'node_modules/typescript')), 'dev dependencies are not installed');
   });
 

@@ -26,9 +26,9 @@ function install(...args: string[]) {
 
 /**
  * Every file under the root with a content hash, except node_modules, lock files and the copied
- * sources and README (verbatim copies of the checkout, which may change between runs while developing).
+ * or compiled program and README (made from the checkout, which may change between runs while developing).
  */
-const NOT_SNAPSHOTTED = new Set(['opt/gust-agent/node_modules', 'opt/gust-agent/src', 'opt/gust-agent/bin', 'opt/gust-agent/README.md']);
+const NOT_SNAPSHOTTED = new Set(['opt/gust-agent/node_modules', 'opt/gust-agent/dist', 'opt/gust-agent/bin', 'opt/gust-agent/README.md']);
 function snapshot(dir = dest, out = new Map<string, string>()): Map<string, string> {
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const full = path.join(dir, entry.name);
@@ -57,9 +57,11 @@ describe('deploy/install.sh with DESTDIR', () => {
     const version = spawnSync('node', [at('opt/gust-agent/bin/gust-agent'), '--version'], { encoding: 'utf8' });
     assert.equal(version.status, 0, version.stderr);
     assert.match(version.stdout, /^gust-agent \d+\.\d+\.\d+/);
-    assert.ok(existsSync(at('opt/gust-agent/node_modules/tsx')));
+    assert.ok(existsSync(at('opt/gust-agent/dist/main.js')), 'the compiled program');
+    assert.ok(!existsSync(at('opt/gust-agent/src')), 'no TypeScript sources: nothing compiles at run time');
+    assert.ok(existsSync(at('opt/gust-agent/node_modules/prom-client')));
     assert.ok(existsSync(at('opt/gust-agent/README.md')), 'the unit\'s Documentation= points at it');
-    assert.ok(!existsSync(at('opt/gust-agent/node_modules/typescript')), 'no dev dependencies');
+    for (const dev of ['typescript', 'tsx', 'esbuild']) assert.ok(!existsSync(at(`opt/gust-agent/node_modules/${dev}`)), `no dev dependency ${dev}`);
   });
 
   it('installs the unit, the users and a private config layout', () => {

@@ -4,7 +4,7 @@
  * under the agent's own hard deadline: past it the probe fails with reason "timeout" and the
  * late answer, if any, is ignored.
  */
-import { GameDig, type QueryResult } from 'gamedig';
+import type { QueryResult } from 'gamedig';
 import type { AgentContext, Component } from '../../agent/context.ts';
 import type { Config, ServerConfig } from '../../config/schema.ts';
 import { GustError, errorMessage } from '../../errors.ts';
@@ -40,10 +40,18 @@ function reasonOf(err: unknown): FailureReason {
   return 'error';
 }
 
+/** gamedig (about 10 MiB resident) is loaded on the first query: most configs never query. */
+let gamedig: Promise<typeof import('gamedig')> | undefined;
+function loadGamedig(): Promise<typeof import('gamedig')> {
+  gamedig ??= import('gamedig');
+  return gamedig;
+}
+
 /** Runs one gamedig query under a hard deadline. */
 export async function queryWithDeadline(server: ServerConfig): Promise<QueryResult> {
   const q = server.query!;
   const host = q.host ?? server.rcon?.host ?? '127.0.0.1';
+  const { GameDig } = await loadGamedig();
   const query = GameDig.query({
     type: q.type,
     host,
