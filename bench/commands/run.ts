@@ -1,37 +1,65 @@
 /**
- * Auto-command benchmark (issue 4): N fake game servers on loopback (a third each SRCDS,
- * Minecraft, Rust WebRCON) and the agent as its own process. Measures, against the
- * configured interval:
- * - round duration: from the first to the last command of a full round, as the fakes saw it;
- * - the agent's own overhead per command: mean command duration minus the fakes' reply
- *   delay, and agent CPU time per command;
- * - agent RSS and CPU while rounds run;
- * - the highest number of commands in flight the fakes saw (must be <= max_concurrent).
+ * Auto-command benchmark (issues 4 and 8): N fake game servers (a third each SRCDS, Minecraft,
+ * Rust WebRCON, from test/fakes/) in their own process (bench/commands/fleet-process.ts), the
+ * agent in another (`bin/gust-agent`), this process only coordinating and reading /proc. Each
+ * server has one command. Round 0 (connect and authenticate) and the warm-up rounds (10,000
+ * commands in all: V8 needs them to optimise the command path) are not measured; for each
+ * measured round:
+ *
+ * - round duration: first command received to last reply written, as the fakes saw it;
+ * - per command, agent CPU (the budget figure): the agent process's CPU time (user + system,
+ *   all threads, /proc/PID/stat) from 500 ms before the round is due until 100 ms after the
+ *   fakes wrote its last reply, divided by the round's commands. This is what a command costs
+ *   the agent: scheduling, framing and writing it, reading and parsing the reply, metrics,
+ *   state and cache. The window's idle share is small (agent_idle_cpu_percent, measured
+ *   between rounds) and left in, so the figure errs high;
+ * - per command, wall clock beyond the fake: the agent's duration of the command (its own
+ *   gust_command_duration_seconds, send to reply received; each server runs one command per
+ *   round, so a server's _sum change between two scrapes is that one command) minus the time
+ *   the fake spent on it (command received to reply written, its reply delay included). This
+ *   is latency, not cost: with max_concurrent commands sent at once, their replies come back
+ *   in a burst and each waits on the agent's one event loop behind the others (about
+ *   max_concurrent / 2 × CPU per command on average), plus loopback and scheduling. It also
+ *   holds any delay of the fakes' own event loop before they saw a command (fake_loop_delay);
+ * - agent RSS, the fakes' CPU per command and event-loop delay (to show they kept up), and
+ *   the highest number of commands in flight the fakes saw (must be <= max_concurrent).
+ *
+ * Scrapes (for the histogram) happen between rounds, outside the CPU windows. Alerts are off
+ * (see configYaml).
  *
  *   node --import tsx bench/commands/run.ts [--servers 500] [--max-concurrent 50] [--rounds 3]
+ *     [--warmup-commands 10000] [--interval MS] [--reply-delay 5] [--profile DIR] [--out FILE]
  *
  * writes bench/results/commands.json. `runCommandBench()` is the entry point for the suite.
+ * With --profile the agent runs with --cpu-prof; bench/commands/profile-top.ts reads the
+ * profile for the rounds' windows only.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
-import { REPO_ROOT, spawnAgent } from '../lib/agent-process.ts';
+import { REPO_ROOT, spawnAgent, type AgentProcess } from '../lib/agent-process.ts';
 import { seriesValues } from '../lib/exposition.ts';
 import { timedGet } from '../lib/http.ts';
-import { cpuPercent, sampleProcess } from '../lib/proc.ts';
-import { mean, MiB, round } from '../lib/stats.ts';
-import { InFlightTracker } from '../../test/fakes/common.ts';
-import { startSrcdsFake } from '../../test/fakes/srcds.ts';
-import { startMinecraftFake } from '../../test/fakes/minecraft.ts';
-import { startWebRconFake } from '../../test/fakes/webrcon.ts';
+import { sampleProcess, type ProcSample } from '../lib/proc.ts';
+import { MiB, round } from '../lib/stats.ts';
+import { startFleetProcess, type FleetHandle } from './fleet-client.ts';
+import type { FleetRound } from './fleet-process.ts';
+import { commandHistogram, distribution, roundDurationsMs, type Distribution, type HistogramSnapshot } from './measure.ts';
 
 export interface CommandBenchOptions {
   servers: number;
   maxConcurrent: number;
-  /** Full rounds measured after the first (which includes connecting). */
+  /** Rounds measured, after round 0 (connecting) and the warm-up rounds. */
   rounds: number;
+  /**
+   * Commands run before measuring (round 0 included), rounded up to whole rounds: the agent's
+   * CPU per command falls about fourfold over its first ~8,000 commands as V8 optimises the
+   * command path, and an agent runs for days. Default 10,000.
+   */
+  warmupCommands?: number;
+  /** Round interval; it does not enter the per-command figures (see defaultIntervalMs). */
   intervalMs: number;
   /** The fakes' own reply delay: what a real game server's work would cost. */
   replyDelayMs: number;
@@ -39,115 +67,202 @@ export interface CommandBenchOptions {
   nodeFlags?: string[];
 }
 
+export interface RoundFigures {
+  duration_seconds: number;
+  agent_cpu_ms_per_command: number;
+  overhead_wall_mean_ms: number;
+  overhead_wall_p99_ms: number;
+  fleet_cpu_ms_per_command: number;
+  fake_loop_delay_p99_ms: number;
+  fake_loop_delay_max_ms: number;
+  /** CLOCK_MONOTONIC µs (the clock of V8's CPU profiles) of the CPU window. */
+  window_monotonic_us: [number, number];
+}
+
 export interface CommandBenchResult {
   servers: number;
   max_concurrent: number;
   interval_seconds: number;
+  warmup_rounds: number;
   fake_reply_delay_ms: number;
   startup_seconds: number;
+  rounds: RoundFigures[];
   round_duration_seconds: number[];
   round_duration_max_seconds: number;
-  round_vs_interval_ratio: number;
   commands_measured: number;
-  command_duration_mean_ms: number;
-  overhead_per_command_ms: number;
+  /** The agent's command duration (send to reply handled), ms. */
+  agent_command_ms: Distribution;
+  /** The fakes' time per command (received to reply written, reply delay included), ms. */
+  fake_command_ms: Distribution;
+  /** Per command: agent duration minus fake time, ms (includes queueing on the agent's event loop). */
+  overhead_wall_ms: Distribution;
+  /** Agent CPU time per command over the rounds' windows (the budget figure), ms. */
   agent_cpu_ms_per_command: number;
-  agent_cpu_percent: number;
+  agent_cpu_percent_in_rounds: number;
+  agent_idle_cpu_percent: number;
+  fleet_cpu_ms_per_command: number;
   agent_rss_mib: number;
   agent_peak_rss_mib: number;
   max_in_flight_seen_by_fakes: number;
+  max_in_flight_per_fake: number;
   failures: number;
 }
 
-interface AnyFake {
-  port: number;
-  close(): Promise<void>;
+const PASSWORD = 'bench-pw';
+/** The CPU window opens this long before a round is due (the agent is idle then). */
+const PRE_ROUND_MS = 500;
+/** After the fakes wrote the last reply: time for the agent to read and handle it. */
+const SETTLE_MS = 100;
+
+const DEFAULT_WARMUP_COMMANDS = 10_000;
+
+/**
+ * Short intervals keep the warm-up to a minute: a measured round needs PRE_ROUND_MS, the round
+ * (under 0.2 s at 500 servers, under 1 s at 2,000 once warm) and a scrape before the next one.
+ */
+export function defaultIntervalMs(servers: number): number {
+  return servers > 1000 ? 3_000 : 2_000;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const epochNow = () => performance.timeOrigin + performance.now();
+const monotonicUs = () => Number(process.hrtime.bigint() / 1000n);
 
-async function waitUntil(check: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(20);
-  }
+function configYaml(options: CommandBenchOptions, fleet: FleetHandle): string {
+  const entries = fleet.ports.map((port, i) => {
+    const kind = fleet.kinds[i];
+    const [game, transport, command] = kind === 'srcds' ? ['source', 'source', 'status'] : kind === 'minecraft' ? ['minecraft', 'source', 'list'] : ['rust', 'webrcon', 'serverinfo'];
+    return `  - id: s${i}\n    game: ${game}\n    rcon: { transport: ${transport}, host: 127.0.0.1, port: ${port}, password: ${PASSWORD} }\n    commands: [${command}]`;
+  });
+  return [
+    'listen: { host: 127.0.0.1, port: 0 }',
+    `state_dir: ${path.join(options.workDir, 'state')}`,
+    'log: { level: info }', // spawnAgent waits for the "listening" info line
+    'host: { enabled: false }',
+    // The alert evaluator runs every host.interval whatever the command rate (its cost is per
+    // series, part of the steady-state scenario); here it would land in some rounds' windows only.
+    'alerts: { enabled: false }',
+    `auto_commands: { interval: ${options.intervalMs}ms, timeout: 8s, retries: 0, max_concurrent: ${options.maxConcurrent}, adaptive_interval: false, rotate_servers: true }`,
+    'servers:',
+    ...entries,
+    '',
+  ].join('\n');
 }
 
 export async function runCommandBench(options: CommandBenchOptions): Promise<CommandBenchResult> {
-  const { servers, maxConcurrent, rounds, intervalMs, replyDelayMs, workDir } = options;
-  const tracker = new InFlightTracker();
-  const fakes: AnyFake[] = [];
-  const entries: string[] = [];
+  const fleet = await startFleetProcess(options.servers, options.replyDelayMs, PASSWORD);
   try {
-    for (let i = 0; i < servers; i++) {
-      const kind = i % 3;
-      const common = { password: 'bench-pw', players: i % 50, replyDelayMs, tracker };
-      const fake = kind === 0 ? await startSrcdsFake(common) : kind === 1 ? await startMinecraftFake(common) : await startWebRconFake(common);
-      fakes.push(fake);
-      const [game, transport, command] = kind === 0 ? ['source', 'source', 'status'] : kind === 1 ? ['minecraft', 'source', 'list'] : ['rust', 'webrcon', 'serverinfo'];
-      entries.push(`  - id: s${i}\n    game: ${game}\n    rcon: { transport: ${transport}, host: 127.0.0.1, port: ${fake.port}, password: bench-pw }\n    commands: [${command}]`);
-    }
-    const yaml = [
-      'listen: { host: 127.0.0.1, port: 0 }',
-      `state_dir: ${path.join(workDir, 'state')}`,
-      'log: { level: info }', // spawnAgent waits for the "listening" info line
-      'host: { enabled: false }',
-      `auto_commands: { interval: ${intervalMs}ms, timeout: 8s, retries: 0, max_concurrent: ${maxConcurrent}, adaptive_interval: false, rotate_servers: true }`,
-      'servers:',
-      ...entries,
-      '',
-    ].join('\n');
-    const agent = await spawnAgent(path.join(workDir, 'commands-bench.yaml'), yaml, { nodeFlags: options.nodeFlags });
+    const agent = await spawnAgent(path.join(options.workDir, 'commands-bench.yaml'), configYaml(options, fleet), { nodeFlags: options.nodeFlags });
     try {
-      // Readiness waited for the first round (connects + auth + one command each).
-      await waitUntil(() => tracker.total >= servers, 60_000, 'first round');
-      const scrape = async () => (await timedGet(`${agent.url}/metrics`)).body;
-      const before = await scrape();
-      const cpu0 = sampleProcess(agent.pid);
-      const count0 = tracker.total;
-      const durations: number[] = [];
-      for (let r = 1; r <= rounds; r++) {
-        await waitUntil(() => tracker.total >= servers * (r + 1), intervalMs * 3 + 60_000, `round ${r + 1}`);
-        const round = tracker.arrivals.slice(servers * r, servers * (r + 1));
-        durations.push((round[round.length - 1]! - round[0]! + replyDelayMs) / 1000);
-      }
-      await waitUntil(() => tracker.current === 0, 30_000, 'replies of the last round');
-      await sleep(200);
-      const cpu1 = sampleProcess(agent.pid);
-      const after = await scrape();
-      const commands = tracker.total - count0;
-      const sum = (text: string) => seriesValues(text, 'gust_command_duration_seconds_sum').reduce((a, b) => a + b, 0);
-      const count = (text: string) => seriesValues(text, 'gust_command_duration_seconds_count').reduce((a, b) => a + b, 0);
-      const measured = count(after) - count(before);
-      const meanMs = measured > 0 ? ((sum(after) - sum(before)) / measured) * 1000 : Number.NaN;
-      const failures = seriesValues(after, 'gust_command_failures_total').reduce((a, b) => a + b, 0);
-      const maxRound = Math.max(...durations);
-      return {
-        servers,
-        max_concurrent: maxConcurrent,
-        interval_seconds: intervalMs / 1000,
-        fake_reply_delay_ms: replyDelayMs,
-        startup_seconds: round(agent.startupMs / 1000, 3),
-        round_duration_seconds: durations.map((d) => round(d, 3)),
-        round_duration_max_seconds: round(maxRound, 3),
-        round_vs_interval_ratio: round(maxRound / (intervalMs / 1000), 3),
-        commands_measured: commands,
-        command_duration_mean_ms: round(meanMs, 3),
-        overhead_per_command_ms: round(meanMs - replyDelayMs, 3),
-        agent_cpu_ms_per_command: round(((cpu1.cpuSeconds - cpu0.cpuSeconds) * 1000) / Math.max(1, commands), 3),
-        agent_cpu_percent: round(cpuPercent(cpu0, cpu1), 2),
-        agent_rss_mib: round(cpu1.rssBytes / MiB, 1),
-        agent_peak_rss_mib: round(cpu1.peakRssBytes / MiB, 1),
-        max_in_flight_seen_by_fakes: tracker.max,
-        failures,
-      };
+      return await measureRounds(options, fleet, agent);
     } finally {
       await agent.stop();
     }
   } finally {
-    await Promise.all(fakes.map((f) => f.close()));
+    await fleet.close();
   }
+}
+
+interface RoundSample {
+  fleet: FleetRound;
+  agentMs: number[];
+  cpuBefore: ProcSample;
+  cpuAfter: ProcSample;
+  fleetCpuBefore: ProcSample;
+  fleetCpuAfter: ProcSample;
+  windowUs: [number, number];
+}
+
+async function measureRounds(options: CommandBenchOptions, fleet: FleetHandle, agent: AgentProcess): Promise<CommandBenchResult> {
+  const { servers, intervalMs, rounds } = options;
+  const warmupRounds = warmupRoundsFor(options);
+  const roundTimeoutMs = intervalMs * 2 + 60_000;
+  const scrape = async () => (await timedGet(`${agent.url}/metrics`, 60_000)).body;
+  // Readiness waited for round 0 (connect + auth + one command each); then the warm-up rounds.
+  let previous = await fleet.round(warmupRounds, roundTimeoutMs * (warmupRounds + 1));
+  let histogram: HistogramSnapshot = commandHistogram(await scrape());
+  let idleFrom = sampleProcess(agent.pid);
+  const idle: Array<[ProcSample, ProcSample]> = [];
+  const samples: RoundSample[] = [];
+  for (let r = warmupRounds + 1; r <= warmupRounds + rounds; r++) {
+    // The scheduler arms the next round when a round starts: round r is due one interval after round r-1's first command.
+    const wait = previous.firstReceivedEpochMs + intervalMs - PRE_ROUND_MS - epochNow();
+    if (wait < 0) throw new Error(`round ${r}: the previous round and its scrape took past ${PRE_ROUND_MS} ms before round ${r} was due; use a longer --interval`);
+    await sleep(wait);
+    const cpuBefore = sampleProcess(agent.pid);
+    const fleetCpuBefore = sampleProcess(fleet.pid);
+    const startUs = monotonicUs();
+    idle.push([idleFrom, cpuBefore]);
+    const current = await fleet.round(r, roundTimeoutMs);
+    await sleep(SETTLE_MS);
+    const cpuAfter = sampleProcess(agent.pid);
+    const fleetCpuAfter = sampleProcess(fleet.pid);
+    const windowUs: [number, number] = [startUs, monotonicUs()];
+    const next = commandHistogram(await scrape());
+    samples.push({ fleet: current, agentMs: roundDurationsMs(histogram, next, servers, r), cpuBefore, cpuAfter, fleetCpuBefore, fleetCpuAfter, windowUs });
+    histogram = next;
+    previous = current;
+    idleFrom = sampleProcess(agent.pid);
+  }
+  const failures = seriesValues(await scrape(), 'gust_command_failures_total').reduce((a, b) => a + b, 0);
+  return summarise(options, agent, samples, idle, failures);
+}
+
+function warmupRoundsFor(options: CommandBenchOptions): number {
+  return Math.max(0, Math.ceil((options.warmupCommands ?? DEFAULT_WARMUP_COMMANDS) / options.servers) - 1);
+}
+
+function summarise(options: CommandBenchOptions, agent: AgentProcess, samples: RoundSample[], idle: Array<[ProcSample, ProcSample]>, failures: number): CommandBenchResult {
+  const { servers, intervalMs } = options;
+  const cpuMs = (a: ProcSample, b: ProcSample) => (b.cpuSeconds - a.cpuSeconds) * 1000;
+  const agentMs = samples.flatMap((s) => s.agentMs);
+  const fakeMs = samples.flatMap((s) => s.fleet.repliedMs.map((t, i) => t - s.fleet.receivedMs[i]!));
+  const overheadMs = agentMs.map((d, i) => d - fakeMs[i]!);
+  const perRound = samples.map((s, k): RoundFigures => {
+    const overhead = distribution(overheadMs.slice(k * servers, (k + 1) * servers));
+    return {
+      duration_seconds: round((Math.max(...s.fleet.repliedMs) - Math.min(...s.fleet.receivedMs)) / 1000, 3),
+      agent_cpu_ms_per_command: round(cpuMs(s.cpuBefore, s.cpuAfter) / servers, 3),
+      overhead_wall_mean_ms: round(overhead.mean, 3),
+      overhead_wall_p99_ms: round(overhead.p99, 3),
+      fleet_cpu_ms_per_command: round(cpuMs(s.fleetCpuBefore, s.fleetCpuAfter) / servers, 3),
+      fake_loop_delay_p99_ms: round(s.fleet.fakeLoopDelayP99Ms, 2),
+      fake_loop_delay_max_ms: round(s.fleet.fakeLoopDelayMaxMs, 2),
+      window_monotonic_us: s.windowUs,
+    };
+  });
+  const total = (f: (s: RoundSample) => number) => samples.reduce((a, s) => a + f(s), 0);
+  const commands = servers * samples.length;
+  const durations = perRound.map((r) => r.duration_seconds);
+  const maxRound = Math.max(...durations);
+  const rounded = (d: Distribution): Distribution => ({ mean: round(d.mean, 3), p50: round(d.p50, 3), p99: round(d.p99, 3), max: round(d.max, 3) });
+  const windowSeconds = total((s) => s.cpuAfter.atMs - s.cpuBefore.atMs) / 1000;
+  const idleSeconds = idle.reduce((a, [x, y]) => a + (y.atMs - x.atMs), 0) / 1000;
+  const last = samples[samples.length - 1]!;
+  return {
+    servers,
+    max_concurrent: options.maxConcurrent,
+    interval_seconds: intervalMs / 1000,
+    warmup_rounds: warmupRoundsFor(options),
+    fake_reply_delay_ms: options.replyDelayMs,
+    startup_seconds: round(agent.startupMs / 1000, 3),
+    rounds: perRound,
+    round_duration_seconds: durations,
+    round_duration_max_seconds: maxRound,
+    commands_measured: commands,
+    agent_command_ms: rounded(distribution(agentMs)),
+    fake_command_ms: rounded(distribution(fakeMs)),
+    overhead_wall_ms: rounded(distribution(overheadMs)),
+    agent_cpu_ms_per_command: round(total((s) => cpuMs(s.cpuBefore, s.cpuAfter)) / commands, 3),
+    agent_cpu_percent_in_rounds: round((total((s) => cpuMs(s.cpuBefore, s.cpuAfter)) / 10 / windowSeconds), 1),
+    agent_idle_cpu_percent: round(idle.reduce((a, [x, y]) => a + cpuMs(x, y), 0) / 10 / idleSeconds, 2),
+    fleet_cpu_ms_per_command: round(total((s) => cpuMs(s.fleetCpuBefore, s.fleetCpuAfter)) / commands, 3),
+    agent_rss_mib: round(Math.max(...samples.map((s) => s.cpuAfter.rssBytes)) / MiB, 1),
+    agent_peak_rss_mib: round(last.cpuAfter.peakRssBytes / MiB, 1),
+    max_in_flight_seen_by_fakes: last.fleet.maxInFlight,
+    max_in_flight_per_fake: last.fleet.maxInFlightPerFake,
+    failures,
+  };
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
@@ -156,22 +271,30 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
       servers: { type: 'string', default: '500' },
       'max-concurrent': { type: 'string', default: '50' },
       rounds: { type: 'string', default: '3' },
-      interval: { type: 'string', default: '10000' },
+      interval: { type: 'string' },
+      'warmup-commands': { type: 'string', default: String(DEFAULT_WARMUP_COMMANDS) },
       'reply-delay': { type: 'string', default: '5' },
+      profile: { type: 'string' },
       out: { type: 'string', default: path.join(REPO_ROOT, 'bench/results/commands.json') },
     },
   });
   const workDir = mkdtempSync(path.join(tmpdir(), 'gust-bench-commands-'));
+  const profileDir = values.profile ? path.resolve(values.profile) : undefined;
+  if (profileDir) mkdirSync(profileDir, { recursive: true });
+  const loadAtStart = loadavg();
   try {
     const result = await runCommandBench({
       servers: Number(values.servers),
       maxConcurrent: Number(values['max-concurrent']),
       rounds: Number(values.rounds),
-      intervalMs: Number(values.interval),
+      warmupCommands: Number(values['warmup-commands']),
+      intervalMs: values.interval ? Number(values.interval) : defaultIntervalMs(Number(values.servers)),
       replyDelayMs: Number(values['reply-delay']),
       workDir,
+      nodeFlags: profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : undefined,
     });
-    const out = { benchmark: 'commands', at: new Date().toISOString(), node: process.version, result };
+    const load = (l: number[]) => l.map((x) => round(x, 2));
+    const out = { benchmark: 'commands', at: new Date().toISOString(), node: process.version, load_average: { start: load(loadAtStart), end: load(loadavg()) }, result };
     mkdirSync(path.dirname(values.out!), { recursive: true });
     writeFileSync(values.out!, `${JSON.stringify(out, null, 2)}\n`);
     process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
