@@ -214,7 +214,9 @@ export const ruleSchema = strict({
   action: z.enum(['inc', 'add', 'set', 'dec', 'observe', 'delete']).optional().describe('Default: counter inc/add, gauge set, histogram observe'),
   value: z.string().optional().describe('Capture holding the value (counter default: +1)'),
   labels: z.array(z.string()).default([]).describe('Captures used as labels'),
-  max_label_values: int(1, 10000, 'Distinct values per label before new ones are dropped').default(100),
+  max_label_values: int(1, 10000, 'Distinct values per label (among live series) before new ones are dropped').default(100),
+  max_series: int(1, 1_000_000, 'Series of the metric (all servers) before the least recently updated one is evicted').default(10000),
+  expire: duration('Remove a series not updated for this long (default: never)').optional(),
   buckets: z.array(z.number()).optional().describe('Histogram buckets'),
   timestamp: strict({
     capture: z.string(),

@@ -224,20 +224,8 @@ export class ExtractionEngine implements Extraction {
   reload(): void {
     const config = this.#ctx.config;
     const metrics = this.#ruleMetrics.sync(config.rules);
-    const rules = new Map<string, CompiledRule>();
-    for (const rc of config.rules) {
-      const previous = this.#rules.get(rc.name);
-      const compiled = compileRule(rc, metrics.get(rc.metric)!);
-      // Same rule, same metric: the label values seen so far still count against the cap.
-      if (previous && previous.config.metric === rc.metric && previous.metric === compiled.metric) {
-        for (const [label, seen] of previous.seen) {
-          const target = compiled.seen.get(label);
-          if (target) for (const value of seen) target.add(value);
-        }
-      }
-      rules.set(rc.name, compiled);
-    }
-    this.#rules = rules;
+    // Series (and the label values they hold) live with the metric, so they survive a reload.
+    this.#rules = new Map(config.rules.map((rc) => [rc.name, compileRule(rc, metrics.get(rc.metric)!)]));
     const keep = new Set(config.servers.map((s) => s.id));
     for (const [id, server] of this.#servers) {
       if (!keep.has(id)) {
@@ -265,8 +253,10 @@ export class ExtractionEngine implements Extraction {
     return { sessions };
   }
 
-  restoreState(state: ExtractionState): void {
-    for (const [id, entries] of Object.entries(state.sessions ?? {})) {
+  /** After the rule metrics were restored from the counter snapshot (their series count against the caps). */
+  restoreState(state: ExtractionState | undefined): void {
+    this.#ruleMetrics.adopt();
+    for (const [id, entries] of Object.entries(state?.sessions ?? {})) {
       const server = this.#servers.get(id);
       if (!server || !Array.isArray(entries)) continue;
       for (const [player, at] of entries) if (typeof player === 'string' && typeof at === 'number') server.sink.sessions.set(player, at);

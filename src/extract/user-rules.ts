@@ -1,33 +1,32 @@
 /**
  * User rules (`rules:` in the config): a regex with named captures; captures become labels
- * (bounded per label) and the value. Applied to log lines and command replies. No eval: the
- * only user input that runs is the regex, compiled by the JavaScript engine.
+ * (bounded per label and per metric, see SeriesTable) and the value. Applied to log lines and
+ * command replies. No eval: the only user input that runs is the regex, compiled by the
+ * JavaScript engine.
  */
 import type { Counter, Gauge, Histogram } from 'prom-client';
 import type { RuleConfig } from '../config/schema.ts';
 import type { LogMetrics } from '../metrics/logs.ts';
+import type { SeriesTable } from '../metrics/rule-series.ts';
 import type { RuleMetric } from '../metrics/rules.ts';
 
 export interface CompiledRule {
   readonly config: RuleConfig;
   readonly re: RegExp;
   readonly metric: RuleMetric;
+  /** The metric's live series (shared by every rule feeding the metric). */
+  readonly series: SeriesTable;
   readonly firstLine?: RegExp;
-  /** Per label: the values seen so far (the cardinality cap counts them). */
-  readonly seen: Map<string, Set<string>>;
-  /** Per series: the newest line timestamp applied (gauges ignore older lines). */
-  readonly lastTimestamp: Map<string, number>;
 }
 
-export function compileRule(config: RuleConfig, metric: RuleMetric): CompiledRule {
+export function compileRule(config: RuleConfig, series: SeriesTable): CompiledRule {
   return {
     config,
     // The config loader already rejected invalid regexes; `g`/`y` are never allowed (stateful).
     re: new RegExp(config.match, config.flags),
-    metric,
+    metric: series.metric,
+    series,
     ...(config.multiline ? { firstLine: new RegExp(config.multiline.first_line, config.flags) } : {}),
-    seen: new Map(config.labels.map((l) => [l, new Set<string>()])),
-    lastTimestamp: new Map(),
   };
 }
 
@@ -41,41 +40,42 @@ export function ruleApplies(rule: CompiledRule, server: string, origin: 'log' | 
 export function applyRule(rule: CompiledRule, server: string, text: string, metrics: LogMetrics): boolean {
   const m = rule.re.exec(text);
   if (!m) return false;
-  metrics.pending.matchCell(server, rule.config.name).n++;
+  const { config, series } = rule;
+  metrics.pending.matchCell(server, config.name).n++;
   const groups = m.groups ?? {};
   const labels: Record<string, string> = { server };
-  for (const name of rule.config.labels) {
-    const value = groups[name] ?? '';
-    const seen = rule.seen.get(name)!;
-    if (!seen.has(value)) {
-      if (seen.size >= rule.config.max_label_values) {
-        metrics.rulesDropped.inc({ rule: rule.config.name, reason: 'cardinality' });
-        return true;
-      }
-      seen.add(value);
-    }
-    labels[name] = value;
+  for (const name of config.labels) labels[name] = groups[name] ?? '';
+  const key = series.key(labels);
+  const action = config.action ?? defaultAction(config.type);
+  if (action === 'delete') {
+    series.delete(key, labels);
+    return true;
   }
   let value = 1;
-  if (rule.config.value) {
-    value = Number(groups[rule.config.value]);
-    if (!Number.isFinite(value) || (rule.config.type === 'counter' && value < 0)) {
-      metrics.rulesDropped.inc({ rule: rule.config.name, reason: 'bad_value' });
+  if (config.value) {
+    value = Number(groups[config.value]);
+    if (!Number.isFinite(value) || (config.type === 'counter' && value < 0)) {
+      metrics.rulesDropped.inc({ rule: config.name, reason: 'bad_value' });
       return true;
     }
   }
-  const action = rule.config.action ?? defaultAction(rule.config.type);
-  if (rule.config.timestamp && rule.config.type === 'gauge') {
-    const at = parseTimestamp(groups[rule.config.timestamp.capture], rule.config.timestamp.format);
+  // The wall clock, as the expiry sweep on scrape sees it (a line's atMs may be simulated: parse).
+  const nowMs = Date.now();
+  const target = series.touch(key, nowMs) ?? series.create(key, labels, config.name, config.max_label_values, nowMs);
+  if (!target) {
+    metrics.rulesDropped.inc({ rule: config.name, reason: 'cardinality' });
+    return true;
+  }
+  if (config.timestamp && config.type === 'gauge') {
+    const at = parseTimestamp(groups[config.timestamp.capture], config.timestamp.format);
     if (at !== undefined) {
-      const key = JSON.stringify(labels);
-      if ((rule.lastTimestamp.get(key) ?? -Infinity) > at) return true; // an older line never overwrites a newer value
-      rule.lastTimestamp.set(key, at);
+      if ((target.lineTimeMs ?? -Infinity) > at) return true; // an older line never overwrites a newer value
+      target.lineTimeMs = at;
     }
   }
   switch (action) {
     case 'inc':
-      (rule.metric as Counter | Gauge).inc(labels, rule.config.value ? value : 1);
+      (rule.metric as Counter | Gauge).inc(labels, config.value ? value : 1);
       break;
     case 'add':
       (rule.metric as Counter | Gauge).inc(labels, value);
@@ -84,13 +84,10 @@ export function applyRule(rule: CompiledRule, server: string, text: string, metr
       (rule.metric as Gauge).set(labels, value);
       break;
     case 'dec':
-      (rule.metric as Gauge).dec(labels, rule.config.value ? value : 1);
+      (rule.metric as Gauge).dec(labels, config.value ? value : 1);
       break;
     case 'observe':
       (rule.metric as Histogram).observe(labels, value);
-      break;
-    case 'delete':
-      rule.metric.remove(labels);
       break;
   }
   return true;

@@ -44,7 +44,7 @@ function createLogMetrics(registry: Registry) {
     checkpointAge: new Gauge({ name: 'gust_log_checkpoint_age_seconds', help: 'Seconds since the positions and counter snapshot were last written.', registers }),
     checkpointFailures: new Counter({ name: 'gust_log_checkpoint_failures_total', help: 'Checkpoint problems: corrupt (ignored at start) or write (could not be saved).', labelNames: ['reason'], registers }),
     watchFallback: new Gauge({ name: 'gust_log_watch_fallback', help: 'Whether file watching failed (ENOSPC/EMFILE) and the source relies on polling only (1).', registers }),
-    rulesDropped: new Counter({ name: 'gust_rule_samples_dropped_total', help: 'User-rule samples dropped: cardinality (label over max_label_values) or bad_value (capture not a number).', labelNames: ['rule', 'reason'], registers }),
+    rulesDropped: new Counter({ name: 'gust_rule_samples_dropped_total', help: 'User-rule samples dropped: cardinality (label over max_label_values), bad_value (capture not a number) or series_limit (a series evicted past max_series).', labelNames: ['rule', 'reason'], registers }),
     pending,
   };
   pending.bind(metrics);
