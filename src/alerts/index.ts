@@ -3,14 +3,14 @@
  * thresholds on the agent's own state, exposes gust_alert_active{alertname,severity[,server]}
  * and serves the active alerts at GET /api/v1/alerts.
  */
-import { Gauge } from 'prom-client';
+import { FastGauge } from '../metrics/fast.ts';
 import type { AgentContext, Component } from '../agent/context.ts';
 import { BackgroundSampler } from '../metrics/collector.ts';
 import { AlertChecks } from './checks.ts';
 import { AlertEvaluator } from './evaluator.ts';
 
 export function createAlertEvaluator(ctx: AgentContext): Component {
-  const gauge = new Gauge({
+  const gauge = new FastGauge({
     name: 'gust_alert_active',
     help: 'Alerts the agent evaluates on its own state (same thresholds as the shipped rules): 1 while firing.',
     labelNames: ['alertname', 'severity', 'server'] as const,

@@ -3,7 +3,8 @@
  * servers and commands are initialised to 0, and removed when a server or command leaves the
  * config, so series stay stable while a server fails.
  */
-import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import { Histogram, type Registry } from 'prom-client';
+import { FastCounter, FastGauge } from './fast.ts';
 import { FAILURE_REASONS } from '../state/servers.ts';
 
 export const COMMAND_DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 3, 5, 8, 10];
@@ -12,18 +13,18 @@ export function createCommandMetrics(registry: Registry) {
   const registers = [registry];
   return {
     duration: new Histogram({ name: 'gust_command_duration_seconds', help: 'Duration of successful auto commands.', labelNames: ['server', 'command'], buckets: COMMAND_DURATION_BUCKETS, registers }),
-    total: new Counter({ name: 'gust_commands_total', help: 'Auto commands executed (each attempt counts once, retries included).', labelNames: ['server', 'command'], registers }),
-    failures: new Counter({ name: 'gust_command_failures_total', help: 'Failed auto-command attempts by reason.', labelNames: ['server', 'command', 'reason'], registers }),
-    retries: new Counter({ name: 'gust_command_retries_total', help: 'Auto-command retries after a failed attempt.', labelNames: ['server', 'command'], registers }),
-    inFlight: new Gauge({ name: 'gust_commands_in_flight', help: 'Auto commands in flight (bounded by auto_commands.max_concurrent).', registers }),
-    queueLength: new Gauge({ name: 'gust_command_queue_length', help: 'Servers waiting for a free auto-command slot.', registers }),
-    backoff: new Gauge({ name: 'gust_server_backoff_seconds', help: 'Current error backoff of a server (0 = none).', labelNames: ['server'], registers }),
-    interval: new Gauge({ name: 'gust_autocommand_interval_seconds', help: 'Effective auto-command round interval (after adaptive_interval).', registers }),
-    rounds: new Counter({ name: 'gust_autocommand_rounds_total', help: 'Auto-command rounds started.', registers }),
-    connections: new Gauge({ name: 'gust_rcon_connections', help: 'Open RCON/WebRCON connections.', labelNames: ['server', 'transport'], registers }),
-    connects: new Counter({ name: 'gust_rcon_connects_total', help: 'Successful RCON/WebRCON connections (after auth).', labelNames: ['server', 'transport'], registers }),
-    connectionFailures: new Counter({ name: 'gust_rcon_connection_failures_total', help: 'Failed RCON/WebRCON connection attempts by reason.', labelNames: ['server', 'transport', 'reason'], registers }),
-    messages: new Counter({ name: 'gust_rcon_messages_total', help: 'RCON packets or WebRCON frames received.', labelNames: ['server', 'transport'], registers }),
+    total: new FastCounter({ name: 'gust_commands_total', help: 'Auto commands executed (each attempt counts once, retries included).', labelNames: ['server', 'command'], registers }),
+    failures: new FastCounter({ name: 'gust_command_failures_total', help: 'Failed auto-command attempts by reason.', labelNames: ['server', 'command', 'reason'], registers }),
+    retries: new FastCounter({ name: 'gust_command_retries_total', help: 'Auto-command retries after a failed attempt.', labelNames: ['server', 'command'], registers }),
+    inFlight: new FastGauge({ name: 'gust_commands_in_flight', help: 'Auto commands in flight (bounded by auto_commands.max_concurrent).', registers }),
+    queueLength: new FastGauge({ name: 'gust_command_queue_length', help: 'Servers waiting for a free auto-command slot.', registers }),
+    backoff: new FastGauge({ name: 'gust_server_backoff_seconds', help: 'Current error backoff of a server (0 = none).', labelNames: ['server'], registers }),
+    interval: new FastGauge({ name: 'gust_autocommand_interval_seconds', help: 'Effective auto-command round interval (after adaptive_interval).', registers }),
+    rounds: new FastCounter({ name: 'gust_autocommand_rounds_total', help: 'Auto-command rounds started.', registers }),
+    connections: new FastGauge({ name: 'gust_rcon_connections', help: 'Open RCON/WebRCON connections.', labelNames: ['server', 'transport'], registers }),
+    connects: new FastCounter({ name: 'gust_rcon_connects_total', help: 'Successful RCON/WebRCON connections (after auth).', labelNames: ['server', 'transport'], registers }),
+    connectionFailures: new FastCounter({ name: 'gust_rcon_connection_failures_total', help: 'Failed RCON/WebRCON connection attempts by reason.', labelNames: ['server', 'transport', 'reason'], registers }),
+    messages: new FastCounter({ name: 'gust_rcon_messages_total', help: 'RCON packets or WebRCON frames received.', labelNames: ['server', 'transport'], registers }),
   };
 }
 export type CommandMetrics = ReturnType<typeof createCommandMetrics>;

@@ -3,7 +3,8 @@
  * every scrape; counters (restarts, joins, leaves, log events, sessions) are incremented by
  * the sources and snapshotted with the log offsets so they survive restarts.
  */
-import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import { Histogram, type Registry } from 'prom-client';
+import { FastCounter, FastGauge } from './fast.ts';
 import type { ServerStateStore, ObservationKey } from '../state/servers.ts';
 import { SOURCES } from '../state/servers.ts';
 import type { Collector } from './collector.ts';
@@ -16,10 +17,10 @@ export const SESSION_BUCKETS = [60, 300, 900, 1800, 3600, 7200, 14400, 28800, 86
 export function createGameCounters(registry: Registry) {
   const registers = [registry];
   return {
-    restarts: new Counter({ name: 'gust_server_restarts_total', help: 'Game server restarts or crashes seen in logs or as an uptime reset.', labelNames: ['server'], registers }),
-    joins: new Counter({ name: 'gust_player_joins_total', help: 'Player joins seen in logs.', labelNames: ['server'], registers }),
-    leaves: new Counter({ name: 'gust_player_leaves_total', help: 'Player leaves seen in logs.', labelNames: ['server'], registers }),
-    logEvents: new Counter({ name: 'gust_log_events_total', help: 'Game log events by kind.', labelNames: ['server', 'event'], registers }),
+    restarts: new FastCounter({ name: 'gust_server_restarts_total', help: 'Game server restarts or crashes seen in logs or as an uptime reset.', labelNames: ['server'], registers }),
+    joins: new FastCounter({ name: 'gust_player_joins_total', help: 'Player joins seen in logs.', labelNames: ['server'], registers }),
+    leaves: new FastCounter({ name: 'gust_player_leaves_total', help: 'Player leaves seen in logs.', labelNames: ['server'], registers }),
+    logEvents: new FastCounter({ name: 'gust_log_events_total', help: 'Game log events by kind.', labelNames: ['server', 'event'], registers }),
     sessions: new Histogram({ name: 'gust_player_session_duration_seconds', help: 'Player session length from join/leave pairs.', labelNames: ['server'], buckets: SESSION_BUCKETS, registers }),
   };
 }
@@ -68,12 +69,12 @@ export interface GameStateCollectorOptions {
  */
 export function createGameStateCollector(registry: Registry, state: ServerStateStore, options: GameStateCollectorOptions): Collector {
   const registers = [registry];
-  const up = new Gauge({ name: 'gust_server_up', help: 'Whether the game server answered its latest probe (1) or not (0).', labelNames: ['server'], registers });
-  const probe = new Gauge({ name: 'gust_server_probe_success', help: 'Result of the latest attempt per source.', labelNames: ['server', 'source'], registers });
-  const lastSuccess = new Gauge({ name: 'gust_server_last_success_timestamp_seconds', help: 'Unix time of the latest successful update per source.', labelNames: ['server', 'source'], registers });
-  const info = new Gauge({ name: 'gust_server_info', help: 'Game server identity; value is always 1.', labelNames: ['server', 'game', 'name', 'map', 'version'], registers });
-  const maintenance = new Gauge({ name: 'gust_server_maintenance', help: 'Planned downtime from the config (1) or not (0).', labelNames: ['server'], registers });
-  const gauges = GAUGE_FIELDS.map(([key, name, help]) => [key, new Gauge({ name, help, labelNames: ['server'], registers })] as const);
+  const up = new FastGauge({ name: 'gust_server_up', help: 'Whether the game server answered its latest probe (1) or not (0).', labelNames: ['server'], registers });
+  const probe = new FastGauge({ name: 'gust_server_probe_success', help: 'Result of the latest attempt per source.', labelNames: ['server', 'source'], registers });
+  const lastSuccess = new FastGauge({ name: 'gust_server_last_success_timestamp_seconds', help: 'Unix time of the latest successful update per source.', labelNames: ['server', 'source'], registers });
+  const info = new FastGauge({ name: 'gust_server_info', help: 'Game server identity; value is always 1.', labelNames: ['server', 'game', 'name', 'map', 'version'], registers });
+  const maintenance = new FastGauge({ name: 'gust_server_maintenance', help: 'Planned downtime from the config (1) or not (0).', labelNames: ['server'], registers });
+  const gauges = GAUGE_FIELDS.map(([key, name, help]) => [key, new FastGauge({ name, help, labelNames: ['server'], registers })] as const);
 
   // Series are updated in place and removed only when they go away: resetting every gauge on
   // each scrape re-created ~20 label sets per server and dominated scrape time at 2,000 servers.

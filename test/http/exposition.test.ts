@@ -2,8 +2,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Counter, Gauge, Histogram, Registry, Summary } from 'prom-client';
 import { renderExposition } from '../../src/http/exposition.ts';
+import { FastCounter, FastGauge } from '../../src/metrics/fast.ts';
 
-function populated(defaultLabels?: Record<string, string>): Registry {
+const PROM = { Counter, Gauge };
+const FAST = { Counter: FastCounter, Gauge: FastGauge };
+
+function populated(defaultLabels?: Record<string, string>, { Counter, Gauge }: typeof PROM | typeof FAST = PROM): Registry {
   const registry = new Registry();
   if (defaultLabels) registry.setDefaultLabels(defaultLabels);
   const registers = [registry];
@@ -41,4 +45,42 @@ test('renderExposition falls back to prom-client for OpenMetrics registries', as
   const registry = populated();
   (registry as unknown as Registry<typeof Registry.OPENMETRICS_CONTENT_TYPE>).setContentType(Registry.OPENMETRICS_CONTENT_TYPE);
   assert.equal(await renderExposition(registry), await registry.metrics());
+});
+
+test('Fast counters and gauges write exactly what prom-client writes for the same operations', async () => {
+  const fast = populated(undefined, FAST);
+  const reference = await populated().metrics();
+  assert.equal(await renderExposition(fast), reference);
+  assert.equal(await fast.metrics(), reference, 'get() of the fast metrics feeds prom-client the same values');
+  assert.equal(await renderExposition(fast), reference, 'cached label text is reused unchanged');
+});
+
+test('Fast metrics behave like prom-client: labels, remove, reset, collect, errors', async () => {
+  for (const { Counter, Gauge } of [PROM, FAST]) {
+    const registry = new Registry();
+    let collected = 0;
+    const c = new Counter({ name: 'c_total', help: 'c', labelNames: ['a', 'b'], registers: [registry], collect() { collected++; } });
+    c.inc({ a: '1', b: '2' });
+    c.labels('1', '2').inc(2);
+    c.inc({ b: '2', a: '1' }, 0.5);
+    c.inc({ a: 'x', b: 'y' });
+    c.remove('x', 'y');
+    assert.throws(() => c.inc({ a: '1', b: '2' }, -1), /decrease/);
+    assert.throws(() => c.inc({ a: '1', nope: 'z' } as never), /not included/);
+    const g = new Gauge({ name: 'g', help: 'g', labelNames: ['a'], registers: [registry] });
+    g.set({ a: '1' }, 5);
+    g.labels('1').dec(2);
+    g.inc({ a: '2' });
+    g.remove({ a: '2' });
+    const end = g.startTimer({ a: 't' });
+    assert.ok(end() >= 0);
+    g.remove({ a: 't' });
+    const plain = new Gauge({ name: 'p', help: 'p', registers: [registry] });
+    plain.inc(3);
+    plain.reset();
+    const text = await renderExposition(registry);
+    assert.equal(collected, 1);
+    assert.equal(text, '# HELP c_total c\n# TYPE c_total counter\nc_total{a="1",b="2"} 3.5\n\n# HELP g g\n# TYPE g gauge\ng{a="1"} 3\n\n# HELP p p\n# TYPE p gauge\np 0\n', `${Counter.name}`);
+    assert.deepEqual((await c.get()).values, [{ value: 3.5, labels: { a: '1', b: '2' } }]);
+  }
 });

@@ -7,7 +7,7 @@
 import { access, readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import si from 'systeminformation';
-import { Counter, Gauge } from 'prom-client';
+import { FastCounter, FastGauge } from '../../metrics/fast.ts';
 import type { AgentContext, Component } from '../../agent/context.ts';
 import type { ProcessConfig } from '../../config/schema.ts';
 import { BackgroundSampler } from '../../metrics/collector.ts';
@@ -23,9 +23,9 @@ interface ProcessSample {
 
 export function createProcessCollector(ctx: AgentContext): Component {
   const registers = [ctx.registry];
-  const up = new Gauge({ name: 'gust_server_process_up', help: 'Whether the game server process or container is running.', labelNames: ['server'], registers });
-  const cpu = new Counter({ name: 'gust_server_process_cpu_seconds_total', help: 'CPU time used by the game server process (and its children named alike).', labelNames: ['server'], registers });
-  const rss = new Gauge({ name: 'gust_server_process_resident_memory_bytes', help: 'Resident memory of the game server process.', labelNames: ['server'], registers });
+  const up = new FastGauge({ name: 'gust_server_process_up', help: 'Whether the game server process or container is running.', labelNames: ['server'], registers });
+  const cpu = new FastCounter({ name: 'gust_server_process_cpu_seconds_total', help: 'CPU time used by the game server process (and its children named alike).', labelNames: ['server'], registers });
+  const rss = new FastGauge({ name: 'gust_server_process_resident_memory_bytes', help: 'Resident memory of the game server process.', labelNames: ['server'], registers });
   // CPU is a counter: follow the kernel total, restarting the delta when the process changes.
   const lastCpu = new Map<string, number>();
   const warned = new Set<string>();

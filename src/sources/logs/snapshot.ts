@@ -4,6 +4,7 @@
  * internal maps: the copy must be taken in the same tick as the offsets it is saved with.
  */
 import type { Counter, Gauge, Histogram } from 'prom-client';
+import { isSelfRendering } from '../../metrics/fast.ts';
 
 type Labels = Record<string, string | number>;
 
@@ -32,6 +33,7 @@ interface HashEntry {
 }
 
 function entries(metric: AnyMetric): HashEntry[] {
+  if (isSelfRendering(metric)) return [...metric.entries()];
   // prom-client 15 keeps every series in `hashMap`; get() is async and would break atomicity.
   return Object.values((metric as unknown as { hashMap: Record<string, HashEntry> }).hashMap ?? {});
 }
