@@ -10,7 +10,7 @@ import { RuleMetrics, type RuleMetric } from '../metrics/rules.ts';
 import type { LogEvent } from '../metrics/game.ts';
 import type { GameObservation } from '../state/servers.ts';
 import { BUILTIN_RULES } from './builtin/index.ts';
-import { Multiline } from './multiline.ts';
+import { Multiline, type OpenRecord } from './multiline.ts';
 import type { BuiltinRuleSet, EventSink } from './rules.ts';
 import type { Extraction, LineOrigin } from './types.ts';
 import { applyRule, compileRule, ruleApplies, type CompiledRule } from './user-rules.ts';
@@ -161,8 +161,11 @@ class ServerSink implements EventSink {
   }
 }
 
+/** What extraction holds between lines, saved in the log checkpoint with the offsets. */
 export interface ExtractionState {
   sessions: Record<string, Array<[string, number]>>;
+  /** Multi-line records not applied yet (absent in checkpoints of earlier versions). */
+  multiline?: Array<OpenRecord & { server: string; rule: string }>;
 }
 
 export class ExtractionEngine implements Extraction {
@@ -249,8 +252,15 @@ export class ExtractionEngine implements Extraction {
 
   state(): ExtractionState {
     const sessions: ExtractionState['sessions'] = {};
-    for (const [id, server] of this.#servers) if (server.sink.sessions.size > 0) sessions[id] = [...server.sink.sessions];
-    return { sessions };
+    const multiline: NonNullable<ExtractionState['multiline']> = [];
+    for (const [id, server] of this.#servers) {
+      if (server.sink.sessions.size > 0) sessions[id] = [...server.sink.sessions];
+      for (const record of server.multiline) {
+        const open = record.open();
+        if (open) multiline.push({ server: id, rule: record.rule.config.name, ...open });
+      }
+    }
+    return multiline.length > 0 ? { sessions, multiline } : { sessions };
   }
 
   /** After the rule metrics were restored from the counter snapshot (their series count against the caps). */
@@ -260,6 +270,10 @@ export class ExtractionEngine implements Extraction {
       const server = this.#servers.get(id);
       if (!server || !Array.isArray(entries)) continue;
       for (const [player, at] of entries) if (typeof player === 'string' && typeof at === 'number') server.sink.sessions.set(player, at);
+    }
+    for (const saved of Array.isArray(state?.multiline) ? state.multiline : []) {
+      if (!isOpenRecord(saved)) continue;
+      this.#servers.get(saved.server)?.multiline.find((m) => m.rule.config.name === saved.rule)?.resume(saved);
     }
   }
 
@@ -273,11 +287,17 @@ export class ExtractionEngine implements Extraction {
     server.game = cfg.game;
     server.builtin = BUILTIN_RULES[cfg.game];
     const applicable = [...this.#rules.values()].filter((r) => ruleApplies(r, cfg.id, 'log'));
+    // Records open under a rule that is still there continue across the reload.
+    const open = new Map(server.multiline.map((m) => [m.rule.config.name, m.open()]));
     server.multiline.forEach((m) => m.close());
     server.lineRules = applicable.filter((r) => !r.firstLine);
     server.multiline = applicable
       .filter((r) => r.firstLine)
       .map((r) => new Multiline(r, (record) => applyRule(r, cfg.id, record, this.#metrics)));
+    for (const m of server.multiline) {
+      const record = open.get(m.rule.config.name);
+      if (record) m.resume(record);
+    }
   }
 
   #builtin(server: ServerEntry, set: BuiltinRuleSet, text: string, atMs: number): boolean {
@@ -298,6 +318,18 @@ export class ExtractionEngine implements Extraction {
     this.#ctx.counters.logEvents.inc({ server: server.id, event });
     return true;
   }
+}
+
+/** A saved open record as written by state() (the checkpoint is read back unchecked otherwise). */
+function isOpenRecord(r: unknown): r is NonNullable<ExtractionState['multiline']>[number] {
+  const x = r as Partial<NonNullable<ExtractionState['multiline']>[number]> | null;
+  return (
+    typeof x?.server === 'string' &&
+    typeof x.rule === 'string' &&
+    typeof x.openedAtMs === 'number' &&
+    Array.isArray(x.lines) &&
+    x.lines.every((l) => typeof l === 'string')
+  );
 }
 
 function containsHint(text: string, hint: string | readonly string[] | ((text: string) => boolean)): boolean {

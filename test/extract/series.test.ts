@@ -6,20 +6,11 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Registry } from 'prom-client';
-import type { AgentContext } from '../../src/agent/context.ts';
-import { parseConfig } from '../../src/config/load.ts';
-import { ExtractionEngine } from '../../src/extract/engine.ts';
-import { createGameCounters } from '../../src/metrics/game.ts';
 import { restoreMetric, snapshotMetric } from '../../src/sources/logs/snapshot.ts';
-import { ServerStateStore } from '../../src/state/servers.ts';
-import { eventually, seriesValue } from '../support/agent.ts';
+import { eventually } from '../support/agent.ts';
+import { engineHarness, type EngineHarness } from './helpers.ts';
 
-interface Harness {
-  engine: ExtractionEngine;
-  ctx: AgentContext;
-  lines(...texts: string[]): void;
-  scrape(): Promise<string>;
+interface Harness extends EngineHarness {
   /** The `player` label values of gust_test_players with a series now. */
   players(): Promise<string[]>;
   dropped(reason: string, rule?: string): Promise<number>;
@@ -38,24 +29,16 @@ ${options}
 /** `join P` adds 1 to player P's series, `leave P` deletes it. */
 const PLAYER_RULES = (options: string) => `rules:\n${playerRule('joined', 'join', 'inc', options)}${playerRule('left', 'leave', 'delete')}`;
 
-function harness(rulesYaml: string, registry = new Registry()): Harness {
-  const config = parseConfig(`servers:\n  - id: s\n    game: generic\n${rulesYaml}`, 'config.yaml');
-  const state = new ServerStateStore();
-  state.configure(config.servers);
-  const ctx = { registry, state, counters: createGameCounters(registry), config } as unknown as AgentContext;
-  const engine = new ExtractionEngine(ctx);
-  const scrape = () => registry.metrics();
+function harness(rulesYaml: string): Harness {
+  const h = engineHarness(rulesYaml);
   return {
-    engine,
-    ctx,
-    lines: (...texts) => texts.forEach((t) => engine.line('s', t, 'log')),
-    scrape,
+    ...h,
     async players() {
-      const text = await scrape();
+      const text = await h.scrape();
       return [...text.matchAll(/^gust_test_players\{server="s",player="([^"]*)"\}/gm)].map((m) => m[1]!).sort();
     },
     async dropped(reason, rule = 'joined') {
-      return seriesValue(await scrape(), `gust_rule_samples_dropped_total{rule="${rule}",reason="${reason}"}`) ?? 0;
+      return (await h.value(`gust_rule_samples_dropped_total{rule="${rule}",reason="${reason}"}`)) ?? 0;
     },
   };
 }
@@ -73,7 +56,7 @@ test('max_series: past the cap the least recently updated series is evicted and 
   h.lines('join e', 'join f');
   assert.deepEqual(await h.players(), ['d', 'e', 'f']);
   assert.equal(await h.dropped('series_limit'), 3);
-  assert.equal(seriesValue(await h.scrape(), 'gust_test_players{server="s",player="d"}'), 1);
+  assert.equal(await h.value('gust_test_players{server="s",player="d"}'), 1);
 });
 
 test('the cap is per metric: two rules feeding one metric share it (the smallest max_series applies)', async () => {
@@ -129,7 +112,7 @@ test('series restored from the counter snapshot count against the cap and keep t
   const byName = new Map(after.engine.ruleMetrics().map((m) => [(m as unknown as { name: string }).name, m]));
   for (const s of snapshots) restoreMetric(byName.get(s.name)!, s);
   after.engine.restoreState({ sessions: {} });
-  assert.equal(seriesValue(await after.scrape(), 'gust_test_players{server="s",player="b"}'), 2);
+  assert.equal(await after.value('gust_test_players{server="s",player="b"}'), 2);
   after.lines('join d');
   assert.equal((await after.players()).length, 3);
   assert.equal(await after.dropped('series_limit'), 1);
@@ -139,8 +122,7 @@ test('reload keeps the series table: values in use still count, a lowered max_se
   const h = harness(PLAYER_RULES('    max_series: 3'));
   h.lines('join a', 'join b', 'join c', 'join d');
   assert.equal(await h.dropped('series_limit'), 1);
-  h.ctx.config = parseConfig(`servers:\n  - id: s\n    game: generic\n${PLAYER_RULES('    max_series: 2\n    max_label_values: 2')}`, 'config.yaml');
-  h.engine.reload();
+  h.reload(PLAYER_RULES('    max_series: 2\n    max_label_values: 2'));
   assert.deepEqual(await h.players(), ['c', 'd']);
   assert.equal(await h.dropped('series_limit'), 2);
   h.lines('join e');

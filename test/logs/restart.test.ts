@@ -1,11 +1,12 @@
 /**
  * SIGKILL at random points while a writer appends sequence-numbered lines (TAILING.md
  * behaviour 9): after every restart the counters continue from the snapshot and, in the end,
- * every line is counted exactly once (no gap, no duplicate).
+ * every line is counted exactly once (no gap, no duplicate). A multi-line record open at the
+ * kill continues after the restart.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, chownSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { appendFileSync, chmodSync, chownSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { tempDir, seriesValue, eventually } from '../support/agent.ts';
 import { expectExactly, logConfig, seqTotals, SeqWriter } from './helpers.ts';
@@ -81,6 +82,44 @@ test('permission denied during rotation: retried with backoff, then read from by
     assert.equal(seqTotals(await agent.scrape(), 's').lines, 10);
     chmodSync(log, 0o644); // the postrotate fix-up
     await expectExactly(agent.scrape, 's', writer, 20_000);
+  } finally {
+    await agent.kill('SIGTERM');
+    writer.close();
+  }
+});
+
+test('SIGKILL while a multi-line record is open: the record continues after the restart and counts once', async () => {
+  const dir = tempDir();
+  const log = path.join(dir, 'game.log');
+  const state = path.join(dir, 'state');
+  const configPath = path.join(dir, 'config.yaml');
+  const rule = `  - name: report
+    match: '^BEGIN id=(?<id>\\d+)\\npart 1\\npart 2\\nEND$'
+    metric: gust_test_reports_total
+    labels: [id]
+    multiline: { first_line: '^BEGIN', max_lines: 10, max_wait: 60s }
+`;
+  writeFileSync(configPath, `listen: { host: 127.0.0.1, port: 0 }\nstate_dir: ${state}\nhost: { enabled: false }\nlog: { level: info }\n${logConfig('s', [log])}${rule}`);
+  const writer = new SeqWriter(log);
+  const reports = 'gust_test_reports_total{server="s",id="1"}';
+  let agent = await spawnAgent(configPath);
+  try {
+    appendFileSync(log, 'BEGIN id=1\npart 1\n');
+    // The kill lands once the checkpoint holds the open record (saved with the offset past it).
+    await eventually(() => {
+      try {
+        const saved = JSON.parse(readFileSync(path.join(state, 'log-positions.json'), 'utf8')) as { extraction?: { multiline?: Array<{ lines: string[] }> } };
+        return saved.extraction?.multiline?.[0]?.lines.length === 2 || undefined;
+      } catch {
+        return undefined; // not written yet
+      }
+    }, 15_000, 'checkpoint with the open record');
+    await agent.kill('SIGKILL');
+    agent = await spawnAgent(configPath);
+    appendFileSync(log, 'part 2\nEND\nBEGIN id=2\n');
+    writer.write(3); // read after the record: once they count, the record was read too
+    await expectExactly(agent.scrape, 's', writer);
+    assert.equal(seriesValue(await agent.scrape(), reports), 1);
   } finally {
     await agent.kill('SIGTERM');
     writer.close();
