@@ -80,21 +80,23 @@ export function framesInWindows(profile: CpuProfile, windows: ReadonlyArray<read
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const { positionals, values } = parseArgs({ allowPositionals: true, options: { top: { type: 'string', default: '25' } } });
   if (positionals.length !== 2) throw new Error('usage: profile-top.ts RESULT.json PROFILE.cpuprofile [--top N]');
-  const json = JSON.parse(readFileSync(positionals[0]!, 'utf8')) as { result?: CommandBenchResult } & CommandBenchResult;
-  const result = json.result ?? json;
+  const json = JSON.parse(readFileSync(positionals[0]!, 'utf8')) as { results: CommandBenchResult[] };
   const profile = JSON.parse(readFileSync(positionals[1]!, 'utf8')) as CpuProfile;
-  const windows = result.rounds.map((r) => r.window_monotonic_us);
-  const commands = result.commands_measured;
-  const { frames, sampledUs } = framesInWindows(profile, windows);
-  if (sampledUs === 0) throw new Error(`profile-top: no sample of ${positionals[1]} falls in the rounds' windows of ${positionals[0]} (another run's profile?)`);
+  // The result whose rounds the profile covers (one file holds a result per fleet size).
+  const found = json.results
+    .map((result) => ({ result, ...framesInWindows(profile, result.rounds.map((r) => r.window_monotonic_us)) }))
+    .find((x) => x.sampledUs > 0);
+  if (!found) throw new Error(`profile-top: no sample of ${positionals[1]} falls in the rounds' windows of ${positionals[0]} (another run's profile?)`);
+  const { frames, sampledUs } = found;
+  const commands = found.result.commands_measured;
   const top = Number(values.top);
   const show = (title: string, key: 'selfUs' | 'totalUs') => {
-    process.stdout.write(`\n${title} (µs per command, % of the main thread's sampled time)\n`);
+    process.stdout.write(`\n${title} (µs per command, % of the main thread's busy time)\n`);
     for (const f of [...frames].sort((a, b) => b[key] - a[key]).slice(0, top)) {
       process.stdout.write(`${(f[key] / commands).toFixed(1).padStart(8)}  ${((f[key] / sampledUs) * 100).toFixed(1).padStart(5)} %  ${f.frame}\n`);
     }
   };
-  process.stdout.write(`${commands} commands; main thread busy ${(sampledUs / 1000).toFixed(1)} ms (idle left out) in the rounds' windows = ${(sampledUs / commands).toFixed(1)} µs per command\n`);
+  process.stdout.write(`${found.result.servers} servers, ${commands} commands; main thread busy ${(sampledUs / 1000).toFixed(1)} ms (idle left out) in the rounds' windows = ${(sampledUs / commands).toFixed(1)} µs per command\n`);
   show('Self time', 'selfUs');
   show('Total time', 'totalUs');
 }
