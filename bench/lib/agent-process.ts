@@ -27,11 +27,14 @@ export interface SpawnOptions {
   readyTimeoutMs?: number;
 }
 
+/** The agent under test; GUST_BENCH_BIN points at another build (e.g. a copy of bin/ + dist/ to compare). */
+export const AGENT_BIN = process.env.GUST_BENCH_BIN ?? path.join(REPO_ROOT, 'bin/gust-agent');
+
 /** Writes `yaml` to `configPath`, starts the agent and waits until it is listening and ready. */
 export async function spawnAgent(configPath: string, yaml: string, options: SpawnOptions = {}): Promise<AgentProcess> {
   writeFileSync(configPath, yaml);
   const started = performance.now();
-  const child = spawn(process.execPath, [...(options.nodeFlags ?? []), path.join(REPO_ROOT, 'bin/gust-agent'), '--config', configPath], {
+  const child = spawn(process.execPath, [...(options.nodeFlags ?? []), AGENT_BIN, '--config', configPath], {
     cwd: REPO_ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, NODE_ENV: 'production' },

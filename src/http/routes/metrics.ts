@@ -1,7 +1,8 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { HttpDeps } from '../server.ts';
 import { requireToken } from '../auth.ts';
-import { renderExposition } from '../exposition.ts';
+import { Readable } from 'node:stream';
+import { renderExpositionChunks } from '../exposition.ts';
 
 export function metricsRoute(deps: HttpDeps): FastifyPluginAsync {
   return async (app) => {
@@ -13,8 +14,8 @@ export function metricsRoute(deps: HttpDeps): FastifyPluginAsync {
       },
     }, async (_request, reply) => {
       await ctx.collectors.collectAll();
-      const body = await renderExposition(ctx.registry);
-      return reply.type(ctx.registry.contentType).send(body);
+      const chunks = await renderExpositionChunks(ctx.registry);
+      return reply.type(ctx.registry.contentType).send(Readable.from(chunks));
     });
   };
 }
