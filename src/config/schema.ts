@@ -135,7 +135,7 @@ export const alertsSchema = strict({
 });
 
 export const logFileSchema = strict({
-  path: z.string().min(1).describe('File path or glob; files appearing later are picked up'),
+  path: z.string().min(1).describe('File path or glob (*, ?, [...] within a segment; ** for any directory depth); files appearing later are picked up'),
   start_at: z
     .enum(['end', 'beginning'])
     .optional()

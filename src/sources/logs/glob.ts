@@ -1,13 +1,22 @@
 /**
- * Minimal globbing for `servers[].logs[].path`: `*`, `?` and `[...]` within one path segment
- * (no `**`). Rotated and compressed siblings (`game.log.1`, `game.log.2.gz`, `game.log-20260101`)
- * are never followed: their lines were read from the live file before it was rotated.
+ * Globbing for `servers[].logs[].path`: `*`, `?` and `[...]` within one path segment, and `**`
+ * as a whole segment for zero or more directory levels (like bash's globstar). Names starting
+ * with `.` match only a segment that starts with `.`; `**` never enters dot-directories, goes at
+ * most MAX_DEPTH levels down, and matches a symbolic link to a directory without entering it
+ * (so a link loop cannot recurse). Rotated and compressed siblings (`game.log.1`,
+ * `game.log.2.gz`, `game.log-20260101`) are never followed: their lines were read from the live
+ * file before it was rotated.
+ *
+ * The log source calls expandGlob() about once a second, so a `**` pattern walks its tree each
+ * time: keep it under a log directory, not `/`.
  */
-import { readdir } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 
 const MAGIC = /[*?[]/;
 const ROTATED = /(?:\.\d+(?:\.(?:gz|bz2|xz|zst|lz4|z))?|\.(?:gz|bz2|xz|zst|lz4|zip|z)|[-.]\d{8}(?:\d{2})?)$/i;
+/** Directory levels one `**` may match. */
+export const MAX_DEPTH = 16;
 
 export function isRotatedSibling(file: string): boolean {
   return ROTATED.test(path.basename(file));
@@ -17,7 +26,12 @@ export function globToRegExp(pattern: string): RegExp {
   let re = '';
   for (let i = 0; i < pattern.length; i++) {
     const c = pattern[i]!;
-    if (c === '*') re += '[^/]*';
+    if (c === '*' && pattern[i + 1] === '*' && (i === 0 || pattern[i - 1] === '/') && (i + 2 === pattern.length || pattern[i + 2] === '/')) {
+      // `**/`: any number of directories; a final `**`: anything below. Neither matches a name starting with `.`.
+      const final = i + 2 === pattern.length;
+      re += final ? '(?:(?!\\.)[^/]*(?:/(?!\\.)[^/]*)*)?' : '(?:(?!\\.)[^/]*/)*';
+      i += final ? 1 : 2;
+    } else if (c === '*') re += '[^/]*';
     else if (c === '?') re += '[^/]';
     else if (c === '[') {
       const end = pattern.indexOf(']', i + 1);
@@ -42,29 +56,76 @@ export async function expandGlob(pattern: string, exclude: readonly RegExp[] = [
   const keep = (file: string) => !isRotatedSibling(file) && !exclude.some((re) => re.test(file) || re.test(path.basename(file)));
   if (!hasMagic(absolute)) return keep(absolute) ? [absolute] : [];
   const segments = absolute.split('/').slice(1);
+  if (segments.at(-1) === '**') segments.push('*'); // `dir/**`: every file below dir
   let current = ['/'];
+  // Links to directories a `**` matched: a later `**` must not walk into them either.
+  const links = new Set<string>();
   for (const [i, segment] of segments.entries()) {
     const last = i === segments.length - 1;
-    const next: string[] = [];
+    // A Set: two `**` can reach one directory along several paths.
+    const next = new Set<string>();
     for (const dir of current) {
+      if (segment === '**') {
+        for (const below of await directoriesBelow(dir, links)) next.add(below);
+        continue;
+      }
       if (!hasMagic(segment)) {
-        next.push(path.join(dir, segment));
+        next.add(path.join(dir, segment));
         continue;
       }
       const re = globToRegExp(segment);
-      let entries;
-      try {
-        entries = await readdir(dir, { withFileTypes: true });
-      } catch {
-        continue; // a directory that does not exist (yet) matches nothing
-      }
-      for (const entry of entries) {
+      for (const entry of await entries(dir)) {
         if (!re.test(entry.name) || entry.name.startsWith('.') !== segment.startsWith('.')) continue;
-        if (!last && !entry.isDirectory() && !entry.isSymbolicLink()) continue;
-        next.push(path.join(dir, entry.name));
+        const file = path.join(dir, entry.name);
+        // A directory (or a link to one) is never a log file; only directories lead further.
+        const directory = entry.isDirectory() || (entry.isSymbolicLink() && (await isDirectory(file)));
+        if (last === directory) continue;
+        next.add(file);
       }
     }
-    current = next;
+    current = [...next];
   }
   return current.filter(keep).sort();
+}
+
+/**
+ * What `**` matches from `dir`: `dir` itself and the directories below it (see the header).
+ * Links to directories are added to `links` and not entered, nor is `dir` when it is one of them.
+ */
+async function directoriesBelow(dir: string, links: Set<string>): Promise<string[]> {
+  const found = [dir];
+  let level = links.has(dir) ? [] : [dir];
+  for (let depth = 0; depth < MAX_DEPTH && level.length > 0; depth++) {
+    const deeper: string[] = [];
+    for (const parent of level) {
+      for (const entry of await entries(parent)) {
+        if (entry.name.startsWith('.')) continue;
+        const child = path.join(parent, entry.name);
+        if (entry.isDirectory()) deeper.push(child);
+        else if (entry.isSymbolicLink() && (await isDirectory(child))) {
+          found.push(child);
+          links.add(child);
+        }
+      }
+    }
+    found.push(...deeper);
+    level = deeper;
+  }
+  return found;
+}
+
+async function entries(dir: string) {
+  try {
+    return await readdir(dir, { withFileTypes: true });
+  } catch {
+    return []; // a directory that does not exist (yet) matches nothing
+  }
+}
+
+async function isDirectory(file: string): Promise<boolean> {
+  try {
+    return (await stat(file)).isDirectory();
+  } catch {
+    return false; // a dangling link
+  }
 }
