@@ -68,6 +68,8 @@ class LogSource implements Component {
   #checkpointTimer: NodeJS.Timeout | undefined;
   #watcher: FSWatcher | undefined;
   readonly #watchedFiles = new Set<string>();
+  /** Servers that followed a file at this path (events come by path; never a scan of every spec). */
+  readonly #serversByPath = new Map<string, Set<string>>();
   #fallback = false;
   #ticking: Promise<void> | undefined;
   #writing: Promise<void> = Promise.resolve();
@@ -145,6 +147,7 @@ class LogSource implements Component {
     this.#active.clear();
     this.#retired.clear();
     this.#specOf.clear();
+    this.#serversByPath.clear();
     this.#metrics.filesWatched.set(0);
   }
 
@@ -242,6 +245,9 @@ class LogSource implements Component {
   #adopt(key: string, spec: Spec, tailer: FileTailer): void {
     this.#generation++;
     this.#active.set(key, tailer);
+    let servers = this.#serversByPath.get(tailer.path);
+    if (!servers) this.#serversByPath.set(tailer.path, (servers = new Set()));
+    servers.add(spec.server);
     this.#watch(tailer.path);
     this.#specOf.set(tailer, spec);
     this.#ctx.logger.debug({ server: spec.server, file: tailer.path, offset: tailer.position }, 'following log file');
@@ -490,7 +496,8 @@ class LogSource implements Component {
   #onEvent(event: string, file: string): void {
     if (this.#stopped) return;
     // change / add / unlink: check identity and size now rather than at the next poll.
-    for (const key of this.#specs.map((s) => `${s.server}\u0000${file}`)) {
+    for (const server of this.#serversByPath.get(file) ?? []) {
+      const key = `${server}\u0000${file}`;
       const tailer = this.#active.get(key);
       if (tailer) this.#checkSoon(key, tailer);
     }
