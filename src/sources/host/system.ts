@@ -1,13 +1,15 @@
 /**
- * CATALOGUE section G host series, sampled with systeminformation on `host.interval` in the
- * background (a scrape never waits for it). Kernel counters (disk, network) are exported as
- * counters by adding the difference between samples.
+ * CATALOGUE section G host series, sampled on `host.interval` in the background (a scrape never
+ * waits for it): memory through systeminformation, CPU and load from node:os, filesystems, disks
+ * and network from the kernel directly (procfs.ts). Kernel counters (disk, network) are exported
+ * as counters by adding the difference between samples.
  */
 import os from 'node:os';
 import si from 'systeminformation';
 import { Counter, Gauge } from 'prom-client';
 import type { AgentContext, Component } from '../../agent/context.ts';
 import { BackgroundSampler } from '../../metrics/collector.ts';
+import { diskIo, filesystemUsage, networkBytes, physicalDisks } from './procfs.ts';
 
 /** Follows a monotonic kernel value with a prom-client Counter (resets, e.g. an interface re-created, restart the delta). */
 class CounterFollower<L extends string> {
@@ -39,6 +41,7 @@ export function createHostCollector(ctx: AgentContext): Component {
   const netTx = new CounterFollower(new Counter({ name: 'gust_host_network_transmit_bytes_total', help: 'Bytes sent per interface.', labelNames: ['interface'], registers }));
 
   let previousCpu = cpuTimes();
+  let disks: Promise<Set<string>> | undefined; // hardware does not change while we run
   const sample = async () => {
     const exclude = ctx.config.host.filesystems_exclude.map((re) => new RegExp(re));
     const now = cpuTimes();
@@ -48,24 +51,23 @@ export function createHostCollector(ctx: AgentContext): Component {
     previousCpu = now;
     os.loadavg().forEach((v, i) => load[i]!.set(v));
 
-    const [mem, filesystems, fsStats, network] = await Promise.all([si.mem(), si.fsSize(), si.fsStats(), si.networkStats('*')]);
+    disks ??= physicalDisks();
+    const [mem, filesystems, io, network] = await Promise.all([si.mem(), filesystemUsage(), disks.then(diskIo), networkBytes()]);
     memTotal.set(mem.total);
     memAvailable.set(mem.available);
     memUsed.set(mem.total - mem.available);
     fsSize.reset();
     fsUsed.reset();
     for (const fs of filesystems) {
-      if (!fs.mount || exclude.some((re) => re.test(fs.mount))) continue;
-      fsSize.set({ mountpoint: fs.mount }, fs.size);
-      fsUsed.set({ mountpoint: fs.mount }, fs.used);
+      if (exclude.some((re) => re.test(fs.mountpoint))) continue;
+      fsSize.set({ mountpoint: fs.mountpoint }, fs.sizeBytes);
+      fsUsed.set({ mountpoint: fs.mountpoint }, fs.usedBytes);
     }
-    if (fsStats) {
-      diskRead.update({}, fsStats.rx);
-      diskWritten.update({}, fsStats.wx);
-    }
+    diskRead.update({}, io.readBytes);
+    diskWritten.update({}, io.writtenBytes);
     for (const iface of network) {
-      netRx.update({ interface: iface.iface }, iface.rx_bytes);
-      netTx.update({ interface: iface.iface }, iface.tx_bytes);
+      netRx.update({ interface: iface.iface }, iface.rxBytes);
+      netTx.update({ interface: iface.iface }, iface.txBytes);
     }
   };
 
