@@ -59,5 +59,6 @@ EXPOSE 9720
 STOPSIGNAL SIGTERM
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
   CMD ["node", "-e", "fetch(process.env.GUST_HEALTHCHECK_URL).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
-ENTRYPOINT ["/usr/bin/tini", "--", "node", "/app/bin/gust-agent"]
+# The program itself, not `node program`: its #! line carries the V8 flags it is measured with.
+ENTRYPOINT ["/usr/bin/tini", "--", "/app/bin/gust-agent"]
 CMD ["run", "--config", "/etc/gust-agent/config.yaml"]

@@ -4,7 +4,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { timedGet, waitFor } from './http.ts';
@@ -30,11 +30,18 @@ export interface SpawnOptions {
 /** The agent under test; GUST_BENCH_BIN points at another build (e.g. a copy of bin/ + dist/ to compare). */
 export const AGENT_BIN = process.env.GUST_BENCH_BIN ?? path.join(REPO_ROOT, 'bin/gust-agent');
 
+/** The node flags of the program's `#!/usr/bin/env -S node FLAGS` line: what systemd and Docker run it with. */
+export function shebangFlags(bin = AGENT_BIN): string[] {
+  const first = readFileSync(bin, 'utf8').split('\n', 1)[0]!;
+  const words = first.replace(/^#!\S+\s+(-S\s+)?/, '').split(/\s+/);
+  return words.slice(1).filter(Boolean); // words[0] is node
+}
+
 /** Writes `yaml` to `configPath`, starts the agent and waits until it is listening and ready. */
 export async function spawnAgent(configPath: string, yaml: string, options: SpawnOptions = {}): Promise<AgentProcess> {
   writeFileSync(configPath, yaml);
   const started = performance.now();
-  const child = spawn(process.execPath, [...(options.nodeFlags ?? []), AGENT_BIN, '--config', configPath], {
+  const child = spawn(process.execPath, [...shebangFlags(), ...(options.nodeFlags ?? []), AGENT_BIN, '--config', configPath], {
     cwd: REPO_ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, NODE_ENV: 'production' },
