@@ -3,9 +3,11 @@
  * by the extraction engine (rule matches) and the log source (files, lines, rotations).
  *
  * Per-line counts are accumulated in plain numbers and pushed into prom-client on scrape: a
- * labelled `inc()` per line would cost more than the regexes on the hot path.
+ * labelled `inc()` per line would cost more than the regexes on the hot path. Per-server series
+ * use the Map-backed metrics of fast.ts (about 12 series per server).
  */
-import { Counter, Gauge, type Registry } from 'prom-client';
+import type { Registry } from 'prom-client';
+import { FastCounter, FastGauge } from './fast.ts';
 
 export const DROP_REASONS = ['too_long'] as const;
 export const ROTATION_KINDS = ['rotate', 'truncate'] as const;
@@ -18,13 +20,13 @@ function createLogMetrics(registry: Registry) {
   /** Computes gust_log_lag_bytes at scrape time (registered by the log source). */
   const lagProviders = new Set<() => void>();
   const metrics = {
-    filesWatched: new Gauge({ name: 'gust_log_files_watched', help: 'Log files currently followed.', registers }),
-    lines: new Counter({ name: 'gust_log_lines_total', help: 'Complete lines read from log files.', labelNames: ['server'], registers, collect: () => pending.flush() }),
-    bytes: new Counter({ name: 'gust_log_bytes_total', help: 'Bytes read from log files.', labelNames: ['server'], registers, collect: () => pending.flush() }),
-    dropped: new Counter({ name: 'gust_log_lines_dropped_total', help: 'Lines skipped or truncated (too_long: over max_line_length).', labelNames: ['server', 'reason'], registers }),
-    invalidEncoding: new Counter({ name: 'gust_log_lines_invalid_encoding_total', help: 'Lines with bytes that are not valid UTF-8 (decoded with U+FFFD, still processed).', labelNames: ['server'], registers }),
-    rotations: new Counter({ name: 'gust_log_rotations_total', help: 'Log rotations seen: rotate (rename, delete/recreate, symlink swap) or truncate (copytruncate).', labelNames: ['server', 'kind'], registers }),
-    lagBytes: new Gauge({
+    filesWatched: new FastGauge({ name: 'gust_log_files_watched', help: 'Log files currently followed.', registers }),
+    lines: new FastCounter({ name: 'gust_log_lines_total', help: 'Complete lines read from log files.', labelNames: ['server'], registers, collect: () => pending.flush() }),
+    bytes: new FastCounter({ name: 'gust_log_bytes_total', help: 'Bytes read from log files.', labelNames: ['server'], registers, collect: () => pending.flush() }),
+    dropped: new FastCounter({ name: 'gust_log_lines_dropped_total', help: 'Lines skipped or truncated (too_long: over max_line_length).', labelNames: ['server', 'reason'], registers }),
+    invalidEncoding: new FastCounter({ name: 'gust_log_lines_invalid_encoding_total', help: 'Lines with bytes that are not valid UTF-8 (decoded with U+FFFD, still processed).', labelNames: ['server'], registers }),
+    rotations: new FastCounter({ name: 'gust_log_rotations_total', help: 'Log rotations seen: rotate (rename, delete/recreate, symlink swap) or truncate (copytruncate).', labelNames: ['server', 'kind'], registers }),
+    lagBytes: new FastGauge({
       name: 'gust_log_lag_bytes',
       help: 'Bytes behind the end of the followed files (not yet processed).',
       labelNames: ['server'],
@@ -32,19 +34,19 @@ function createLogMetrics(registry: Registry) {
       collect: () => lagProviders.forEach((provide) => provide()),
     }),
     lagProviders,
-    ruleMatches: new Counter({
+    ruleMatches: new FastCounter({
       name: 'gust_log_rule_matches_total',
       help: 'Lines (or command replies) matched by an extraction rule, built-in or user-defined.',
       labelNames: ['server', 'rule'],
       registers,
       collect: () => pending.flush(),
     }),
-    unmatched: new Counter({ name: 'gust_log_lines_unmatched_total', help: 'Lines that matched no extraction rule.', labelNames: ['server'], registers, collect: () => pending.flush() }),
-    readErrors: new Counter({ name: 'gust_log_read_errors_total', help: 'Errors opening, stating or reading log files.', labelNames: ['server', 'reason'], registers }),
-    checkpointAge: new Gauge({ name: 'gust_log_checkpoint_age_seconds', help: 'Seconds since the positions and counter snapshot were last written.', registers }),
-    checkpointFailures: new Counter({ name: 'gust_log_checkpoint_failures_total', help: 'Checkpoint problems: corrupt (ignored at start) or write (could not be saved).', labelNames: ['reason'], registers }),
-    watchFallback: new Gauge({ name: 'gust_log_watch_fallback', help: 'Whether file watching failed (ENOSPC/EMFILE) and the source relies on polling only (1).', registers }),
-    rulesDropped: new Counter({ name: 'gust_rule_samples_dropped_total', help: 'User-rule samples dropped: cardinality (label over max_label_values), bad_value (capture not a number) or series_limit (a series evicted past max_series).', labelNames: ['rule', 'reason'], registers }),
+    unmatched: new FastCounter({ name: 'gust_log_lines_unmatched_total', help: 'Lines that matched no extraction rule.', labelNames: ['server'], registers, collect: () => pending.flush() }),
+    readErrors: new FastCounter({ name: 'gust_log_read_errors_total', help: 'Errors opening, stating or reading log files.', labelNames: ['server', 'reason'], registers }),
+    checkpointAge: new FastGauge({ name: 'gust_log_checkpoint_age_seconds', help: 'Seconds since the positions and counter snapshot were last written.', registers }),
+    checkpointFailures: new FastCounter({ name: 'gust_log_checkpoint_failures_total', help: 'Checkpoint problems: corrupt (ignored at start) or write (could not be saved).', labelNames: ['reason'], registers }),
+    watchFallback: new FastGauge({ name: 'gust_log_watch_fallback', help: 'Whether file watching failed (ENOSPC/EMFILE) and the source relies on polling only (1).', registers }),
+    rulesDropped: new FastCounter({ name: 'gust_rule_samples_dropped_total', help: 'User-rule samples dropped: cardinality (label over max_label_values), bad_value (capture not a number) or series_limit (a series evicted past max_series).', labelNames: ['rule', 'reason'], registers }),
     pending,
   };
   pending.bind(metrics);
