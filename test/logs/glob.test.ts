@@ -6,9 +6,9 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { expandGlob, globToRegExp, MAX_DEPTH } from '../../src/sources/logs/glob.ts';
+import { expandGlob, GlobCache, globToRegExp, MAX_DEPTH } from '../../src/sources/logs/glob.ts';
 import { startAgent, tempDir } from '../support/agent.ts';
 import { expectExactly, logConfig, SeqWriter } from './helpers.ts';
 
@@ -104,4 +104,36 @@ test('a file created later in a new subdirectory under a `**` pattern is followe
     await a.stop();
     first.close();
   }
+});
+
+test('GlobCache reuses a result while its directories are unchanged, and lists them again when they change', async () => {
+  const root = tempDir('gust-globcache-');
+  mkdirSync(path.join(root, 'a'));
+  writeFileSync(path.join(root, 'a/one.log'), 'x\n');
+  const pattern = path.join(root, '**/*.log');
+  const settle = () => {
+    const past = new Date(Date.now() - 60_000); // older than the "recently modified" window
+    for (const dir of [root, path.join(root, 'a')]) utimesSync(dir, past, past);
+  };
+  const cache = new GlobCache();
+  settle();
+  const first = await cache.expand('k', pattern);
+  assert.deepEqual(first, [path.join(root, 'a/one.log')]);
+  assert.equal(await cache.expand('k', pattern), first, 'unchanged directories: the same result, not listed again');
+
+  writeFileSync(path.join(root, 'a/two.log'), 'x\n'); // a new entry moves a/'s modification time
+  assert.deepEqual(await cache.expand('k', pattern), [path.join(root, 'a/one.log'), path.join(root, 'a/two.log')]);
+
+  settle();
+  await cache.expand('k', pattern);
+  renameSync(path.join(root, 'a/two.log'), path.join(root, 'a/two.log.1')); // rotation
+  assert.deepEqual(await cache.expand('k', pattern), [path.join(root, 'a/one.log')]);
+
+  // Modified just now but its time did not move (same clock tick): listed again anyway.
+  const recent = new Date();
+  utimesSync(path.join(root, 'a'), recent, recent);
+  await cache.expand('k', pattern);
+  writeFileSync(path.join(root, 'a/three.log'), 'x\n');
+  utimesSync(path.join(root, 'a'), recent, recent);
+  assert.deepEqual(await cache.expand('k', pattern), [path.join(root, 'a/one.log'), path.join(root, 'a/three.log')]);
 });

@@ -10,6 +10,7 @@
  * The log source calls expandGlob() about once a second, so a `**` pattern walks its tree each
  * time: keep it under a log directory, not `/`.
  */
+import { statSync } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 
@@ -51,7 +52,10 @@ export function hasMagic(pattern: string): boolean {
 }
 
 /** Files matching `pattern` now, rotated siblings and `exclude` globs left out. */
-export async function expandGlob(pattern: string, exclude: readonly RegExp[] = []): Promise<string[]> {
+/** Directories a glob expansion listed, with their modification time then (-1: missing). */
+export type DirectoriesRead = Map<string, number>;
+
+export async function expandGlob(pattern: string, exclude: readonly RegExp[] = [], read?: DirectoriesRead): Promise<string[]> {
   const absolute = path.resolve(pattern);
   const keep = (file: string) => !isRotatedSibling(file) && !exclude.some((re) => re.test(file) || re.test(path.basename(file)));
   if (!hasMagic(absolute)) return keep(absolute) ? [absolute] : [];
@@ -66,7 +70,7 @@ export async function expandGlob(pattern: string, exclude: readonly RegExp[] = [
     const next = new Set<string>();
     for (const dir of current) {
       if (segment === '**') {
-        for (const below of await directoriesBelow(dir, links)) next.add(below);
+        for (const below of await directoriesBelow(dir, links, read)) next.add(below);
         continue;
       }
       if (!hasMagic(segment)) {
@@ -74,7 +78,7 @@ export async function expandGlob(pattern: string, exclude: readonly RegExp[] = [
         continue;
       }
       const re = globToRegExp(segment);
-      for (const entry of await entries(dir)) {
+      for (const entry of await entries(dir, read)) {
         if (!re.test(entry.name) || entry.name.startsWith('.') !== segment.startsWith('.')) continue;
         const file = path.join(dir, entry.name);
         // A directory (or a link to one) is never a log file; only directories lead further.
@@ -92,13 +96,13 @@ export async function expandGlob(pattern: string, exclude: readonly RegExp[] = [
  * What `**` matches from `dir`: `dir` itself and the directories below it (see the header).
  * Links to directories are added to `links` and not entered, nor is `dir` when it is one of them.
  */
-async function directoriesBelow(dir: string, links: Set<string>): Promise<string[]> {
+async function directoriesBelow(dir: string, links: Set<string>, read?: DirectoriesRead): Promise<string[]> {
   const found = [dir];
   let level = links.has(dir) ? [] : [dir];
   for (let depth = 0; depth < MAX_DEPTH && level.length > 0; depth++) {
     const deeper: string[] = [];
     for (const parent of level) {
-      for (const entry of await entries(parent)) {
+      for (const entry of await entries(parent, read)) {
         if (entry.name.startsWith('.')) continue;
         const child = path.join(parent, entry.name);
         if (entry.isDirectory()) deeper.push(child);
@@ -114,7 +118,8 @@ async function directoriesBelow(dir: string, links: Set<string>): Promise<string
   return found;
 }
 
-async function entries(dir: string) {
+async function entries(dir: string, read?: DirectoriesRead) {
+  read?.set(dir, modifiedMs(dir)); // before listing: a change during the listing shows next time
   try {
     return await readdir(dir, { withFileTypes: true });
   } catch {
@@ -128,4 +133,52 @@ async function isDirectory(file: string): Promise<boolean> {
   } catch {
     return false; // a dangling link
   }
+}
+
+function modifiedMs(dir: string): number {
+  try {
+    return statSync(dir).mtimeMs;
+  } catch {
+    return -1;
+  }
+}
+
+/**
+ * A directory modified this recently is listed again even if its time did not move: file times
+ * tick coarsely (a jiffy on many kernels), so an entry added right after our listing can leave
+ * the time as it was.
+ */
+const SETTLED_MS = 1_000;
+
+/**
+ * Glob results reused while none of the directories they came from changed. A directory's
+ * modification time moves when an entry is added, removed or renamed, so one stat per directory
+ * replaces listing it: the rescan every second of 1,000 quiet files was a readdir of all of them
+ * (bench: idle cost of 1,000 files). A link target changing from file to directory is not seen
+ * until the directory itself changes.
+ */
+export class GlobCache {
+  readonly #results = new Map<string, { files: string[]; read: DirectoriesRead }>();
+
+  async expand(key: string, pattern: string, exclude: readonly RegExp[] = []): Promise<string[]> {
+    const cached = this.#results.get(key);
+    if (cached && unchanged(cached.read)) return cached.files;
+    const read: DirectoriesRead = new Map();
+    const files = await expandGlob(pattern, exclude, read);
+    this.#results.set(key, { files, read });
+    return files;
+  }
+
+  /** Forget everything (a reload may change a glob's exclude list under the same key). */
+  clear(): void {
+    this.#results.clear();
+  }
+}
+
+function unchanged(read: DirectoriesRead): boolean {
+  const settled = Date.now() - SETTLED_MS;
+  for (const [dir, mtimeMs] of read) {
+    if (mtimeMs > settled || modifiedMs(dir) !== mtimeMs) return false;
+  }
+  return true;
 }

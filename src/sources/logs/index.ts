@@ -18,7 +18,7 @@ import { logMetrics, type LogMetrics, type ReadErrorReason } from '../../metrics
 import type { ObservationKey } from '../../state/servers.ts';
 import { checkpointPath, emptyCheckpoint, loadCheckpoint, writeAtomically, type Checkpoint, type FilePosition } from './checkpoint.ts';
 import { FileTailer, type TailerOptions, type TailerSink } from './file-tailer.ts';
-import { expandGlob, globToRegExp } from './glob.ts';
+import { GlobCache, globToRegExp } from './glob.ts';
 import { restoreMetric, snapshotMetric } from './snapshot.ts';
 import type { SplitStats } from './splitter.ts';
 
@@ -70,6 +70,7 @@ class LogSource implements Component {
   readonly #watchedFiles = new Set<string>();
   /** Servers that followed a file at this path (events come by path; never a scan of every spec). */
   readonly #serversByPath = new Map<string, Set<string>>();
+  readonly #globs = new GlobCache();
   #fallback = false;
   #ticking: Promise<void> | undefined;
   #writing: Promise<void> = Promise.resolve();
@@ -153,6 +154,7 @@ class LogSource implements Component {
 
   async reload(config: Config): Promise<void> {
     this.#specs = this.#buildSpecs(config);
+    this.#globs.clear();
     const wanted = new Map(this.#specs.map((s) => [s.key, s]));
     for (const [key, tailer] of this.#active) {
       const spec = wanted.get(this.#specOf.get(tailer)!.key);
@@ -188,7 +190,7 @@ class LogSource implements Component {
    */
   async #scan(): Promise<void> {
     for (const spec of this.#specs) {
-      for (const file of await expandGlob(spec.pattern, spec.exclude)) {
+      for (const file of await this.#globs.expand(spec.key, spec.pattern, spec.exclude)) {
         const key = `${spec.server}\u0000${file}`;
         if (!this.#active.has(key)) await this.#locked(key, () => this.#followIfNew(spec, file));
       }
