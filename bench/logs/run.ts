@@ -377,14 +377,16 @@ export function renderMarkdown(r: Record<string, any>): string {
     `| backfill peak RSS | ${b.gust.peak_rss_mib} MiB | ${b.mtail.peak_rss_mib} MiB | |`,
   ];
   if (r.big_backfill) rows.push(`| backfill ${round(r.big_backfill.input.bytes / 1024 / MiB, 2)} GiB: peak RSS, lines per CPU-second | ${r.big_backfill.gust.peak_rss_mib} MiB, ${r.big_backfill.gust.lines_per_cpu_second.toLocaleString('en')} | — | < 96 MB |`);
-  for (const rate of [...new Set(r.live.map((l: any) => l.rate_lines_per_second))]) {
-    const g = r.live.find((l: any) => l.tool === 'gust-agent' && l.rate_lines_per_second === rate);
-    const m = r.live.find((l: any) => l.tool === 'mtail' && l.rate_lines_per_second === rate);
+  const live = r.live ?? []; // parts not measured (--only into a new file) are left out
+  for (const rate of [...new Set(live.map((l: any) => l.rate_lines_per_second))]) {
+    const g = live.find((l: any) => l.tool === 'gust-agent' && l.rate_lines_per_second === rate);
+    const m = live.find((l: any) => l.tool === 'mtail' && l.rate_lines_per_second === rate);
     const fmt = (l: any) => `p50 ${l.lag_p50_ms} ms, p99 ${l.lag_p99_ms} ms; lost ${l.lost}, duplicated ${l.duplicated} of ${l.written}; CPU ${l.cpu_percent} %`;
     rows.push(`| live ${Number(rate).toLocaleString('en')} lines/s, ${g.seconds} s, rotation every ${r.options.rotateEverySeconds} s: write-to-scrape lag | ${fmt(g)} | ${fmt(m)} | p99 < 100 ms at 10k, 0 lost / duplicated |`);
   }
-  const qg = r.quiet.find((q: any) => q.tool === 'gust-agent');
-  const qm = r.quiet.find((q: any) => q.tool === 'mtail');
+  const qg = r.quiet?.find((q: any) => q.tool === 'gust-agent');
+  const qm = r.quiet?.find((q: any) => q.tool === 'mtail');
+  if (!qg || !qm) return rows.join('\n');
   rows.push(`| ${qg.files} files, 1 hot at 1k lines/s: CPU | ${qg.cpu_percent_hot_1k_lines_per_second} % | ${qm.cpu_percent_hot_1k_lines_per_second} % | |`);
   rows.push(`| ${qg.files} files, all idle: CPU | ${qg.cpu_percent_all_idle} % | ${qm.cpu_percent_all_idle} % | < 1 % of a core |`);
   return rows.join('\n');
