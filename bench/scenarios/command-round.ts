@@ -30,7 +30,7 @@ export const commandRound: Scenario = {
         maxConcurrent: MAX_CONCURRENT,
         rounds: options.quick ? 1 : 3,
         // Fewer warm-up commands with --quick: the figures then err high.
-        warmupCommands: options.quick ? 5_000 : 10_000,
+        warmupCommands: options.quick ? 2_000 : 10_000,
         intervalMs: defaultIntervalMs(servers),
         replyDelayMs: 5,
         workDir,
