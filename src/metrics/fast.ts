@@ -49,6 +49,21 @@ class SeriesMap {
 
   constructor(private readonly metric: Internals) {}
 
+  /** A metric without labels has its one series from the start, at 0 (as in prom-client). */
+  static empty(metric: Internals): SeriesMap {
+    const series = new SeriesMap(metric);
+    if (metric.labelNames.length === 0) series.upsert({});
+    return series;
+  }
+
+  /** remove(labels) or remove(...values in labelNames order), as prom-client accepts. */
+  labelsOf(args: unknown[]): Labels {
+    if (typeof args[0] === 'object' && args[0] !== null) return args[0] as Labels;
+    const names = this.metric.labelNames;
+    if (args.length !== names.length) throw new Error(`Invalid number of arguments (${args.length}) for label names (${names.length})`);
+    return Object.fromEntries(names.map((n, i) => [n, args[i] as string]));
+  }
+
   /** The series of `labels`, created at 0 when new. */
   upsert(labels: Labels): Series {
     const key = this.key(labels);
@@ -147,12 +162,11 @@ export class FastCounter<T extends string = string> extends Counter<T> implement
   }
 
   override reset(): void {
-    this.series = new SeriesMap(this as unknown as Internals);
-    if ((this as unknown as Internals).labelNames.length === 0) this.series.upsert({});
+    this.series = SeriesMap.empty(this as unknown as Internals);
   }
 
   override remove(...args: unknown[]): void {
-    this.series.remove(labelsArg(args, this as unknown as Internals));
+    this.series.remove(this.series.labelsOf(args));
   }
 
   override async get() {
@@ -188,12 +202,11 @@ export class FastGauge<T extends string = string> extends Gauge<T> implements Se
   }
 
   override reset(): void {
-    this.series = new SeriesMap(this as unknown as Internals);
-    if ((this as unknown as Internals).labelNames.length === 0) this.series.upsert({});
+    this.series = SeriesMap.empty(this as unknown as Internals);
   }
 
   override remove(...args: unknown[]): void {
-    this.series.remove(labelsArg(args, this as unknown as Internals));
+    this.series.remove(this.series.labelsOf(args));
   }
 
   override async get() {
@@ -212,11 +225,4 @@ export class FastGauge<T extends string = string> extends Gauge<T> implements Se
   entries(): Iterable<{ labels: LabelSet; value: number }> {
     return this.series.map.values();
   }
-}
-
-/** remove(labels) or remove(...values in labelNames order), as prom-client accepts. */
-function labelsArg(args: unknown[], metric: Internals): Labels {
-  if (typeof args[0] === 'object' && args[0] !== null) return args[0] as Labels;
-  if (args.length !== metric.labelNames.length) throw new Error(`Invalid number of arguments (${args.length}) for label names (${metric.labelNames.length})`);
-  return Object.fromEntries(metric.labelNames.map((n, i) => [n, args[i] as string]));
 }
