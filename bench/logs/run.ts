@@ -10,7 +10,7 @@
  *
  *   node --import tsx bench/logs/run.ts [--quick] [--only backfill,big,live,quiet] [--out FILE]
  *
- * mtail is installed by test/setup/install-deps.sh (apt `mtail`). Results: JSON in
+ * mtail is installed by test/setup/install-deps.sh (apt `mtail`), or by this file when missing. Results: JSON in
  * bench/results/logs.json, a Markdown table on stdout (copied into docs/benchmarks.md).
  */
 import { spawn, spawnSync } from 'node:child_process';

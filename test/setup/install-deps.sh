@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs the Debian packages the test suite talks to for real, only when missing.
+# Installs the Debian packages the test suite talks to for real, and the peers the benchmarks
+# compare against (`npm run bench`: wrk, mtail, prometheus-node-exporter), only when missing.
 set -euo pipefail
 need=()
 command -v redis-server >/dev/null || need+=(redis-server)
@@ -9,6 +10,9 @@ command -v prometheus-alertmanager >/dev/null || command -v alertmanager >/dev/n
 command -v amtool >/dev/null || need+=(prometheus-alertmanager)
 command -v systemd-analyze >/dev/null || need+=(systemd)
 command -v shellcheck >/dev/null || need+=(shellcheck)
+command -v wrk >/dev/null || need+=(wrk)
+[ -x /usr/bin/mtail ] || need+=(mtail)
+[ -x /usr/bin/prometheus-node-exporter ] || need+=(prometheus-node-exporter)
 if [ ${#need[@]} -gt 0 ]; then
   echo "test setup: installing ${need[*]}"
   if [ "$(id -u)" != 0 ]; then echo "test setup: need root to apt-get install ${need[*]}" >&2; exit 1; fi
@@ -17,6 +21,6 @@ if [ ${#need[@]} -gt 0 ]; then
   apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 fi
 # Debian starts these as services on install; the tests start their own on free loopback ports.
-for svc in redis-server prometheus prometheus-alertmanager prometheus-node-exporter; do
+for svc in redis-server prometheus prometheus-alertmanager prometheus-node-exporter mtail; do
   systemctl stop "$svc" >/dev/null 2>&1 || true
 done
