@@ -108,12 +108,15 @@ class SeriesMap {
     return key;
   }
 
+  /** The metric's collect() hook, awaited when it is async (as prom-client's get() does). */
+  async #collect(): Promise<void> {
+    const v = this.metric.collect?.();
+    if (v instanceof Promise) await v;
+  }
+
   async renderLines(lines: string[]): Promise<void> {
     const m = this.metric;
-    if (m.collect) {
-      const v = m.collect();
-      if (v instanceof Promise) await v;
-    }
+    await this.#collect();
     const name = escapeString(m.name);
     lines.push(`# HELP ${name} ${escapeString(m.help)}`, `# TYPE ${name} ${m.type}`);
     for (const s of this.map.values()) {
@@ -129,10 +132,7 @@ class SeriesMap {
 
   async get() {
     const m = this.metric;
-    if (m.collect) {
-      const v = m.collect();
-      if (v instanceof Promise) await v;
-    }
+    await this.#collect();
     const values = [...this.map.values()].map((s) => ({ value: s.value, labels: s.labels }));
     return { help: m.help, name: m.name, type: m.type, values, aggregator: m.aggregator };
   }
