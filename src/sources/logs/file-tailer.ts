@@ -131,12 +131,20 @@ export class FileTailer {
         do {
           this.#again = false;
           await this.#readToEof();
-        } while (this.#again && !this.#closed);
+          // A coalesced pass must not read blindly at the old offset: if the file was truncated
+          // (and maybe regrown) meanwhile, that would count the middle of the new content. The
+          // source's next check sees the truncation and restarts from byte 0.
+        } while (this.#again && !this.#closed && !this.#replacedUnderUs());
       } finally {
         this.#reading = undefined;
       }
     })();
     return this.#reading;
+  }
+
+  /** Truncated, or truncated and regrown, since we read it (without touching the check state). */
+  #replacedUnderUs(): boolean {
+    return fstatSync(this.#handle.fd).size < this.#splitter.position || !headMatches(this.#handle, this.#head);
   }
 
   async #readToEof(): Promise<void> {
