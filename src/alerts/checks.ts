@@ -3,10 +3,10 @@
  * `alerts:` config (the same values `gust-agent rules` renders). Rates use 5-minute counter
  * windows like the Prometheus rules. GustAgentDown cannot be judged from inside the agent.
  */
-import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import type { Registry, MetricValue } from 'prom-client';
 import type { AgentContext } from '../agent/context.ts';
 import type { AlertsConfig } from '../config/schema.ts';
+import { openLoopDelayReader, type LoopDelayReader } from '../metrics/event-loop.ts';
 import type { Severity } from './thresholds.ts';
 import { CounterWindow, histogramQuantile } from './window.ts';
 
@@ -61,21 +61,21 @@ export class AlertChecks {
   readonly #ctx: AgentContext;
   readonly #window5m = new Map<string, CounterWindow>();
   readonly #restarts = new CounterWindow(15 * 60_000);
-  readonly #loopDelay: IntervalHistogram;
+  #loopDelay: LoopDelayReader | undefined;
   #lastCpu = process.cpuUsage();
   #lastCpuAt = performance.now();
 
   constructor(ctx: AgentContext) {
     this.#ctx = ctx;
-    this.#loopDelay = monitorEventLoopDelay({ resolution: 10 });
   }
 
   start(): void {
-    this.#loopDelay.enable();
+    this.#loopDelay ??= openLoopDelayReader();
   }
 
   stop(): void {
-    this.#loopDelay.disable();
+    this.#loopDelay?.close();
+    this.#loopDelay = undefined;
   }
 
   #window(name: string, nowMs: number, values: Map<string, number>): CounterWindow {
@@ -194,8 +194,7 @@ export class AlertChecks {
     this.#lastCpuAt = now;
     if (cores > cfg.agent_cpu_ratio) out.push({ alertname: 'GustAgentHighCpu', severity: 'warning', value: cores });
     levels('GustAgentHighMemory', process.memoryUsage.rss(), cfg.agent_memory_bytes);
-    const lagP99 = this.#loopDelay.percentile(99) / 1e9;
-    this.#loopDelay.reset();
+    const lagP99 = this.#loopDelay?.take().p99 ?? 0;
     if (lagP99 > cfg.event_loop_lag_seconds) out.push({ alertname: 'GustEventLoopLagHigh', severity: 'warning', value: lagP99 });
 
     const slowest = Math.max(0, ...(await read(registry, 'gust_collector_duration_seconds')).map((v) => v.value));
