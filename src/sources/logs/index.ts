@@ -258,11 +258,12 @@ class LogSource implements Component {
 
   /** Files saved as rotated-away (or found rotated at start): find them by identity next to their old path and drain them. */
   async #resumeRetired(positions: FilePosition[]): Promise<void> {
+    const identities = new IdentityIndex();
     for (const saved of positions) {
       this.#consumed.add(saved);
       const spec = this.#specs.find((s) => s.server === saved.server);
       if (!spec || this.#isFollowed(saved.dev, saved.ino)) continue;
-      const found = await findByIdentity(path.dirname(saved.path), saved.dev, saved.ino);
+      const found = await identities.find(path.dirname(saved.path), saved.dev, saved.ino);
       if (!found) continue;
       try {
         const { tailer, resumed } = await FileTailer.open(found, this.#tailerOptions(spec), this.#sink, {
@@ -609,22 +610,41 @@ class LogSource implements Component {
   }
 }
 
-/** The file in `dir` with this (dev, inode), e.g. `game.log.1` after a rename rotation. */
-async function findByIdentity(dir: string, dev: number, ino: number): Promise<string | undefined> {
+/**
+ * The file in a directory with a given (dev, inode), e.g. `game.log.1` after a rename rotation.
+ * Each directory is listed and stat'ed once per lookup batch: a restart after a config change
+ * may look for 1,000 saved files in one directory of 1,000 (a million stats, one at a time).
+ */
+class IdentityIndex {
+  readonly #dirs = new Map<string, Promise<Map<string, string>>>();
+
+  async find(dir: string, dev: number, ino: number): Promise<string | undefined> {
+    let index = this.#dirs.get(dir);
+    if (!index) this.#dirs.set(dir, (index = listIdentities(dir)));
+    return (await index).get(`${dev}:${ino}`);
+  }
+}
+
+async function listIdentities(dir: string): Promise<Map<string, string>> {
+  const byIdentity = new Map<string, string>();
   let names: string[];
   try {
     names = await readdir(dir);
   } catch {
-    return undefined;
+    return byIdentity;
   }
   for (const name of names) {
     const file = path.join(dir, name);
     try {
       const s = await stat(file);
-      if (s.dev === dev && s.ino === ino) return file;
+      // The first name wins: a file hard-linked twice is read under the name readdir gives first.
+      if (s.isFile()) {
+        const key = `${s.dev}:${s.ino}`;
+        if (!byIdentity.has(key)) byIdentity.set(key, file);
+      }
     } catch {
       // vanished meanwhile
     }
   }
-  return undefined;
+  return byIdentity;
 }
