@@ -370,14 +370,14 @@ export async function runLogBench(o: LogBenchOptions) {
 
 export function renderMarkdown(r: Record<string, any>): string {
   const b = r.backfill;
-  const rows = [
-    '| scenario | gust-agent | mtail | target |',
-    '|---|---|---|---|',
+  const rows = ['| scenario | gust-agent | mtail | target |', '|---|---|---|---|'];
+  // Parts not measured (--only into a new file) are left out.
+  if (b) rows.push(
     `| backfill ${b.input.lines.toLocaleString('en')} lines (${round(b.input.bytes / MiB, 1)} MiB), lines per CPU-second | ${b.gust.lines_per_cpu_second.toLocaleString('en')} (${b.gust.cpu_seconds} CPU-s) | ${b.mtail.lines_per_cpu_second.toLocaleString('en')} (${b.mtail.cpu_seconds} CPU-s) | >= 5x mtail (got ${b.speedup}x) |`,
     `| backfill peak RSS | ${b.gust.peak_rss_mib} MiB | ${b.mtail.peak_rss_mib} MiB | |`,
-  ];
+  );
   if (r.big_backfill) rows.push(`| backfill ${round(r.big_backfill.input.bytes / 1024 / MiB, 2)} GiB: peak RSS, lines per CPU-second | ${r.big_backfill.gust.peak_rss_mib} MiB, ${r.big_backfill.gust.lines_per_cpu_second.toLocaleString('en')} | — | < 96 MB |`);
-  const live = r.live ?? []; // parts not measured (--only into a new file) are left out
+  const live = r.live ?? [];
   for (const rate of [...new Set(live.map((l: any) => l.rate_lines_per_second))]) {
     const g = live.find((l: any) => l.tool === 'gust-agent' && l.rate_lines_per_second === rate);
     const m = live.find((l: any) => l.tool === 'mtail' && l.rate_lines_per_second === rate);

@@ -8,6 +8,7 @@ import { copyFileSync, renameSync, symlinkSync, truncateSync, unlinkSync, writeF
 import path from 'node:path';
 import { startAgent, tempDir, seriesValue, eventually } from '../support/agent.ts';
 import { expectExactly, logConfig, SeqWriter } from './helpers.ts';
+import { QUIET_AFTER_MS } from '../../src/sources/logs/index.ts';
 
 async function withAgent(yaml: string, fn: (a: Awaited<ReturnType<typeof startAgent>>) => Promise<void>): Promise<void> {
   const a = await startAgent(yaml);
@@ -186,4 +187,29 @@ test('start policy: a file present at first start is read from its end unless st
     await expectExactly(a.scrape, 's', { next: writer.next - old.next, sum: writer.sum - old.sum });
   });
   writer.close();
+});
+
+test('quiet files (stat only every 5th poll once idle): appends, copytruncate and rename rotation are each read exactly once', async () => {
+  const dir = tempDir();
+  const [appended, truncated, renamed] = ['appended', 'truncated', 'renamed'].map((name) => new SeqWriter(path.join(dir, `${name}.log`)));
+  const all = [appended!, truncated!, renamed!];
+  const written = () => ({ next: all.reduce((n, w) => n + w.next, 0), sum: all.reduce((n, w) => n + w.sum, 0) });
+  for (const w of all) w.write(20);
+  await withAgent(logConfig('s', [path.join(dir, '*.log')]), async (a) => {
+    await expectExactly(a.scrape, 's', written());
+    // The scenario is a file that has been idle this long, not a wait on the agent.
+    await new Promise((r) => setTimeout(r, QUIET_AFTER_MS + 1_000));
+    appended!.write(10);
+    copyFileSync(truncated!.file, `${truncated!.file}.1`);
+    truncateSync(truncated!.file, 0);
+    truncated!.write(10);
+    renameSync(renamed!.file, `${renamed!.file}.1`);
+    renamed!.write(5); // lands in renamed.log.1
+    renamed!.reopen();
+    renamed!.write(10);
+    await expectExactly(a.scrape, 's', written());
+    assert.equal(await value(a, 'gust_log_rotations_total{server="s",kind="truncate"}'), 1);
+    assert.equal(await value(a, 'gust_log_rotations_total{server="s",kind="rotate"}'), 1);
+  });
+  for (const w of all) w.close();
 });

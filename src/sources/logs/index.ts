@@ -25,6 +25,14 @@ import type { SplitStats } from './splitter.ts';
 const POLL_MS = 1_000;
 const FALLBACK_POLL_MS = 250;
 const CHECKPOINT_MS = 1_000;
+/**
+ * A watched file that has not grown for this long is stat'ed on every QUIET_POLL_EVERY-th poll
+ * only (its own slot): with inotify events as the prompt path, the poll is there for events
+ * that never come, and 1,000 stats a second were most of the idle cost of 1,000 quiet files
+ * (TAILING 18). A missed event on a quiet file costs up to 5 s of latency, never a line.
+ */
+export const QUIET_AFTER_MS = 10_000;
+const QUIET_POLL_EVERY = 5;
 /** A rotated-away file is finished after it stopped growing for this long. */
 const RETIRE_IDLE_MS = 10_000;
 /** Re-read a file shortly after an event: chokidar throttles and merges change events. */
@@ -41,6 +49,8 @@ interface Spec {
   key: string;
   config: LogFileConfig;
   exclude: RegExp[];
+  /** The glob's last result, when every file of it was followed (as of `#unfollows` then). */
+  allFollowed?: { files: string[]; unfollows: number };
 }
 
 export function createLogSource(ctx: AgentContext): Component {
@@ -54,6 +64,9 @@ class LogSource implements Component {
   #specs: Spec[] = [];
   /** `server\0path` -> the tailer of the file currently at that path. */
   readonly #active = new Map<string, FileTailer>();
+  /** Bumped when a file stops being followed at its path (rotation, reload): rescans look again. */
+  #unfollows = 0;
+  #polls = 0;
   readonly #specOf = new Map<FileTailer, Spec>();
   /** Rotated away (renamed, deleted): drained until idle, then finished. */
   readonly #retired = new Set<FileTailer>();
@@ -146,6 +159,7 @@ class LogSource implements Component {
     this.#engine?.flush();
     await this.#saveCheckpoint(true);
     this.#active.clear();
+    this.#unfollows++;
     this.#retired.clear();
     this.#specOf.clear();
     this.#serversByPath.clear();
@@ -160,6 +174,7 @@ class LogSource implements Component {
       const spec = wanted.get(this.#specOf.get(tailer)!.key);
       if (!spec) {
         this.#active.delete(key);
+        this.#unfollows++;
         this.#specOf.delete(tailer);
         await tailer.close();
         this.#generation++;
@@ -190,10 +205,17 @@ class LogSource implements Component {
    */
   async #scan(): Promise<void> {
     for (const spec of this.#specs) {
-      for (const file of await this.#globs.expand(spec.key, spec.pattern, spec.exclude)) {
+      const files = await this.#globs.expand(spec.key, spec.pattern, spec.exclude);
+      // The common case: the glob found what it found last time, and all of it is followed.
+      if (spec.allFollowed?.files === files && spec.allFollowed.unfollows === this.#unfollows) continue;
+      const unfollows = this.#unfollows;
+      let all = true;
+      for (const file of files) {
         const key = `${spec.server}\u0000${file}`;
         if (!this.#active.has(key)) await this.#locked(key, () => this.#followIfNew(spec, file));
+        all &&= this.#active.has(key);
       }
+      spec.allFollowed = all && unfollows === this.#unfollows ? { files, unfollows } : undefined;
     }
   }
 
@@ -352,7 +374,10 @@ class LogSource implements Component {
   async #tick(): Promise<void> {
     try {
       const checks: Promise<void>[] = [];
+      const slot = this.#polls++ % QUIET_POLL_EVERY;
+      const quietSince = Date.now() - QUIET_AFTER_MS;
       for (const [key, tailer] of this.#active) {
+        if (tailer.lastGrowthMs < quietSince && tailer.ino % QUIET_POLL_EVERY !== slot && this.#watchedFiles.has(tailer.path)) continue;
         // The common case, an idle file, costs one stat and no promise.
         let current: Stats | undefined;
         try {
@@ -395,6 +420,7 @@ class LogSource implements Component {
       await this.#restartIfTruncated(tailer, tailer.statSelf());
       await tailer.read().catch(() => {});
       this.#active.delete(key);
+      this.#unfollows++;
       this.#metrics.rotations.inc({ server: tailer.options.server, kind: 'rotate' });
       this.#retire(tailer);
       if (current && !this.#isFollowed(current.dev, current.ino)) {
@@ -489,6 +515,7 @@ class LogSource implements Component {
       if (code === 'ENOSPC' || code === 'EMFILE' || code === 'ENFILE') {
         // Out of inotify watches or descriptors: polling alone still finds every line, just later.
         this.#fallback = true;
+        this.#watchedFiles.clear(); // every file is polled on every (faster) poll from now on
         this.#metrics.watchFallback.set(1);
         void watcher.close();
         this.#watcher = undefined;
