@@ -616,15 +616,16 @@ class LogSource implements Component {
     }
     this.#savedGeneration = this.#generation;
     this.#lastSnapshotMs = Date.now();
-    const snapshot = this.#snapshot();
-    const text = JSON.stringify(snapshot);
+    // Serialised once per save (1,000 files make ~200 KB); the time of writing is put in front.
+    const { version, savedAtMs: _, ...content } = this.#snapshot();
+    const text = JSON.stringify(content);
     this.#writing = this.#writing.then(async () => {
       if (text === this.#lastWritten) {
         this.#lastCheckpointMs = Date.now();
         return;
       }
       try {
-        await writeAtomically(checkpointPath(this.#ctx.config.state_dir), JSON.stringify({ ...snapshot, savedAtMs: Date.now() }));
+        await writeAtomically(checkpointPath(this.#ctx.config.state_dir), `{"version":${version},"savedAtMs":${Date.now()},${text.slice(1)}`);
         this.#lastWritten = text;
         this.#lastCheckpointMs = Date.now();
       } catch (err) {
