@@ -51,10 +51,10 @@ export function hasMagic(pattern: string): boolean {
   return MAGIC.test(pattern);
 }
 
-/** Files matching `pattern` now, rotated siblings and `exclude` globs left out. */
 /** Directories a glob expansion listed, with their modification time then (-1: missing). */
 export type DirectoriesRead = Map<string, number>;
 
+/** Files matching `pattern` now, rotated siblings and `exclude` globs left out. */
 export async function expandGlob(pattern: string, exclude: readonly RegExp[] = [], read?: DirectoriesRead): Promise<string[]> {
   const absolute = path.resolve(pattern);
   const keep = (file: string) => !isRotatedSibling(file) && !exclude.some((re) => re.test(file) || re.test(path.basename(file)));

@@ -3,8 +3,9 @@
  * the extraction engine, without losing or double-counting a line across rotations and
  * restarts (../shared/spec/TAILING.md).
  *
- * chokidar is only a hint that makes reads prompt: a poll every second stats every followed
- * file and rescans the globs, so dropped or merged watch events cost latency, never lines.
+ * chokidar is only a hint that makes reads prompt: a poll every second rescans the globs and
+ * stats the followed files (quiet watched ones every 5 s), so dropped or merged watch events
+ * cost latency, never lines.
  */
 import { readdir, stat } from 'node:fs/promises';
 import { statSync, type Stats } from 'node:fs';
