@@ -60,6 +60,7 @@ export const BUDGET = {
   eventP99: { max: 100, text: '< 100 ms' },
   commandOverhead: { max: 1, text: '< 1 ms' },
   logThroughputVsMtail: { min: 5, text: '>= 5x mtail' },
+  idleFiles: { max: 1, text: '< 1 % of a core (TAILING 18)' },
 } satisfies Record<string, Budget>;
 
 export function figure(name: string, value: number | null, unit: string, budget?: Budget, note?: string): Figure {

@@ -9,7 +9,7 @@ import type { LogBenchOptions } from '../logs/run.ts';
 import { BUDGET, figure, unavailable, type Figure, type Scenario } from '../lib/result.ts';
 
 interface LiveResult { tool: string; rate_lines_per_second: number; lag_p50_ms: number | null; lag_p99_ms: number | null; lost: number; duplicated: number; cpu_percent: number }
-interface QuietResult { tool: string; cpu_percent_hot_1k_lines_per_second: number; cpu_percent_all_idle: number }
+interface QuietResult { tool: string; cpu_percent_hot_1k_lines_per_second: number; cpu_percent_first_idle_window: number; cpu_percent_all_idle: number }
 
 export const logThroughput: Scenario = {
   id: 'logs',
@@ -50,7 +50,7 @@ export const logThroughput: Scenario = {
       figures.push(figure(`live ${l.rate_lines_per_second} lines/s lag p99 ${l.tool}`, l.lag_p99_ms, 'ms', l.tool === 'gust-agent' ? BUDGET.eventP99 : undefined, `lost ${l.lost}, dup ${l.duplicated}, CPU ${l.cpu_percent} %`));
     }
     for (const q of full.quiet ?? []) {
-      figures.push(figure(`1,000 idle files CPU ${q.tool}`, q.cpu_percent_all_idle, '% core'));
+      figures.push(figure(`1,000 idle files CPU ${q.tool}`, q.cpu_percent_all_idle, '% core', q.tool === 'gust-agent' ? BUDGET.idleFiles : undefined, `first idle window after the hot file: ${q.cpu_percent_first_idle_window} %`));
     }
     return { status: 'ok', figures, details: result as Record<string, unknown> };
   },
