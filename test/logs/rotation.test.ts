@@ -189,10 +189,13 @@ test('start policy: a file present at first start is read from its end unless st
   writer.close();
 });
 
-test('quiet files (stat only every 5th poll once idle): appends, copytruncate and rename rotation are each read exactly once', async () => {
+test('quiet files (stat only every 5th poll once idle): appends, copytruncate, rename rotation and a symlink swap are each read exactly once', async () => {
   const dir = tempDir();
   const [appended, truncated, renamed] = ['appended', 'truncated', 'renamed'].map((name) => new SeqWriter(path.join(dir, `${name}.log`)));
-  const all = [appended!, truncated!, renamed!];
+  // A link matching the glob; its targets do not (*.txt). A swap sends no event to the old target.
+  const linked = new SeqWriter(path.join(dir, 'day1.txt'));
+  symlinkSync(linked.file, path.join(dir, 'current.log'));
+  const all = [appended!, truncated!, renamed!, linked];
   const written = () => ({ next: all.reduce((n, w) => n + w.next, 0), sum: all.reduce((n, w) => n + w.sum, 0) });
   for (const w of all) w.write(20);
   await withAgent(logConfig('s', [path.join(dir, '*.log')]), async (a) => {
@@ -207,9 +210,15 @@ test('quiet files (stat only every 5th poll once idle): appends, copytruncate an
     renamed!.write(5); // lands in renamed.log.1
     renamed!.reopen();
     renamed!.write(10);
+    symlinkSync(path.join(dir, 'day2.txt'), path.join(dir, 'next.lnk'));
+    linked.file = path.join(dir, 'day2.txt');
+    linked.reopen(); // creates day2.txt
+    linked.write(10);
+    renameSync(path.join(dir, 'next.lnk'), path.join(dir, 'current.log'));
+    linked.write(10);
     await expectExactly(a.scrape, 's', written());
     assert.equal(await value(a, 'gust_log_rotations_total{server="s",kind="truncate"}'), 1);
-    assert.equal(await value(a, 'gust_log_rotations_total{server="s",kind="rotate"}'), 1);
+    assert.equal(await value(a, 'gust_log_rotations_total{server="s",kind="rotate"}'), 2);
   });
   for (const w of all) w.close();
 });

@@ -28,9 +28,10 @@ const FALLBACK_POLL_MS = 250;
 const CHECKPOINT_MS = 1_000;
 /**
  * A watched file that has not grown for this long is stat'ed on every QUIET_POLL_EVERY-th poll
- * only (its own slot): with inotify events as the prompt path, the poll is there for events
- * that never come, and 1,000 stats a second were most of the idle cost of 1,000 quiet files
- * (TAILING 18). A missed event on a quiet file costs up to 5 s of latency, never a line.
+ * only (its own slot), or at once when its glob's directories changed: with inotify events as
+ * the prompt path, the poll is there for events that never come, and 1,000 stats a second were
+ * most of the idle cost of 1,000 quiet files (TAILING 18). A missed event on a quiet file costs
+ * up to 5 s of latency, never a line.
  */
 export const QUIET_AFTER_MS = 10_000;
 const QUIET_POLL_EVERY = 5;
@@ -50,8 +51,10 @@ interface Spec {
   key: string;
   config: LogFileConfig;
   exclude: RegExp[];
-  /** The glob's last result, when every file of it was followed (as of `#unfollows` then). */
-  allFollowed?: { files: string[]; unfollows: number };
+  /** The glob's last result (GlobCache returns the same array while its directories are unchanged). */
+  files?: string[];
+  /** `#unfollows` when every file of `files` was followed. */
+  allFollowedAt?: number;
 }
 
 export function createLogSource(ctx: AgentContext): Component {
@@ -202,13 +205,17 @@ class LogSource implements Component {
 
   /**
    * Expand every glob and follow files not followed yet. One file at a time: two names of one
-   * file (a rename that still matches the glob) must resolve to a single tailer.
+   * file (a rename that still matches the glob) must resolve to a single tailer. Returns the
+   * specs whose directories changed (an entry added, removed, renamed or a link swapped).
    */
-  async #scan(): Promise<void> {
+  async #scan(): Promise<Set<Spec>> {
+    const relisted = new Set<Spec>();
     for (const spec of this.#specs) {
       const files = await this.#globs.expand(spec.key, spec.pattern, spec.exclude);
+      if (files !== spec.files) relisted.add(spec);
       // The common case: the glob found what it found last time, and all of it is followed.
-      if (spec.allFollowed?.files === files && spec.allFollowed.unfollows === this.#unfollows) continue;
+      else if (spec.allFollowedAt === this.#unfollows) continue;
+      spec.files = files;
       const unfollows = this.#unfollows;
       let all = true;
       for (const file of files) {
@@ -216,8 +223,9 @@ class LogSource implements Component {
         if (!this.#active.has(key)) await this.#locked(key, () => this.#followIfNew(spec, file));
         all &&= this.#active.has(key);
       }
-      spec.allFollowed = all && unfollows === this.#unfollows ? { files, unfollows } : undefined;
+      spec.allFollowedAt = all && unfollows === this.#unfollows ? unfollows : undefined;
     }
+    return relisted;
   }
 
   #isFollowed(dev: number, ino: number): boolean {
@@ -374,11 +382,15 @@ class LogSource implements Component {
 
   async #tick(): Promise<void> {
     try {
+      // First: a changed directory makes its quiet files due now. A rename or a symlink swap
+      // there sends no event to the file we watch (a swapped link's old target is untouched).
+      const relisted = await this.#scan();
       const checks: Promise<void>[] = [];
       const slot = this.#polls++ % QUIET_POLL_EVERY;
       const quietSince = Date.now() - QUIET_AFTER_MS;
       for (const [key, tailer] of this.#active) {
-        if (tailer.lastGrowthMs < quietSince && tailer.ino % QUIET_POLL_EVERY !== slot && this.#watchedFiles.has(tailer.path)) continue;
+        const quiet = tailer.lastGrowthMs < quietSince && this.#watchedFiles.has(tailer.path);
+        if (quiet && tailer.ino % QUIET_POLL_EVERY !== slot && !relisted.has(this.#specOf.get(tailer)!)) continue;
         // The common case, an idle file, costs one stat and no promise.
         let current: Stats | undefined;
         try {
@@ -390,7 +402,6 @@ class LogSource implements Component {
         checks.push(this.#locked(key, () => this.#check(key, tailer)));
       }
       await Promise.all(checks);
-      await this.#scan();
       await this.#drainRetired();
       this.#updateGauges();
     } catch (err) {
