@@ -8,7 +8,7 @@ import { copyFileSync, renameSync, symlinkSync, truncateSync, unlinkSync, writeF
 import path from 'node:path';
 import { startAgent, tempDir, seriesValue, eventually } from '../support/agent.ts';
 import { expectExactly, logConfig, SeqWriter } from './helpers.ts';
-import { QUIET_AFTER_MS } from '../../src/sources/logs/index.ts';
+import { QUIET_AFTER_MS, RETIRE_IDLE_MS } from '../../src/sources/logs/index.ts';
 
 async function withAgent(yaml: string, fn: (a: Awaited<ReturnType<typeof startAgent>>) => Promise<void>): Promise<void> {
   const a = await startAgent(yaml);
@@ -140,7 +140,7 @@ test('symlink swap: the link is followed to its new target', async () => {
   first.close();
 });
 
-test('rotated siblings matching the glob are never re-read (game.log.1, renamed game-old.log)', async () => {
+test('rotated siblings matching the glob are never re-read (game.log.1, renamed game-old.log), even once idle', async () => {
   const dir = tempDir();
   const log = path.join(dir, 'game.log');
   const writer = new SeqWriter(log);
@@ -151,13 +151,23 @@ test('rotated siblings matching the glob are never re-read (game.log.1, renamed 
     writer.reopen();
     writer.write(40);
     await expectExactly(a.scrape, 's', writer);
-    // A rotation scheme whose old name still matches the glob: recognised by identity.
-    renameSync(log, path.join(dir, 'game-old.log'));
+    // A rotation scheme whose old name still matches the glob: recognised by identity, and
+    // followed under that name from where it was.
+    const old = path.join(dir, 'game-old.log');
+    renameSync(log, old);
+    writer.write(10); // the writer's old descriptor: lands in game-old.log
     writer.reopen();
     writer.write(40);
     await expectExactly(a.scrape, 's', writer);
     writeFileSync(`${log}.2.gz`, 'seq=99999999\n');
-    await expectExactly(a.scrape, 's', writer);
+    // Past the time a rotated-away file is given to go idle: it was once taken for a new file then.
+    await new Promise((r) => setTimeout(r, RETIRE_IDLE_MS + 2_000));
+    const late = new SeqWriter(old);
+    late.next = writer.next;
+    late.sum = writer.sum;
+    late.write(5); // still followed under its new name
+    late.close();
+    await expectExactly(a.scrape, 's', late);
   });
   writer.close();
 });

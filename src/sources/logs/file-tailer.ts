@@ -38,7 +38,8 @@ export interface TailerOptions extends SplitterOptions {
 }
 
 export class FileTailer {
-  readonly path: string;
+  /** The name it is followed under: a rotated-away file may be found again under another the glob matches. */
+  path: string;
   options: TailerOptions;
   readonly dev: number;
   readonly ino: number;

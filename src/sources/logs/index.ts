@@ -36,7 +36,7 @@ const CHECKPOINT_MS = 1_000;
 export const QUIET_AFTER_MS = 10_000;
 const QUIET_POLL_EVERY = 5;
 /** A rotated-away file is finished after it stopped growing for this long. */
-const RETIRE_IDLE_MS = 10_000;
+export const RETIRE_IDLE_MS = 10_000;
 /** Re-read a file shortly after an event: chokidar throttles and merges change events. */
 const TRAILING_READ_MS = 50;
 const MAX_BACKOFF_MS = 30_000;
@@ -249,6 +249,16 @@ class LogSource implements Component {
     if (backoff && Date.now() < backoff.untilMs) return;
     try {
       const current = await stat(file);
+      const renamed = [...this.#retired].find((t) => t.dev === current.dev && t.ino === current.ino && t.options.server === spec.server);
+      if (renamed) {
+        // Rotated to a name the glob also matches (game.log -> game-old.log): follow it there from
+        // where it was. Finished as retired, it would be taken for a new file and read from 0.
+        this.#retired.delete(renamed);
+        renamed.retired = false;
+        renamed.path = file;
+        this.#adopt(key, spec, renamed);
+        return;
+      }
       if (this.#isFollowed(current.dev, current.ino)) return; // another name of a file we follow
       const saved = this.#savedFor(spec.server, file, current);
       if (saved) {
@@ -474,13 +484,14 @@ class LogSource implements Component {
         try {
           await this.#restartIfTruncated(tailer, tailer.statSelf());
           await tailer.read();
-          if (now - tailer.lastGrowthMs < RETIRE_IDLE_MS) return;
+          // Still retired (a rescan may have found it under a new name meanwhile), and idle.
+          if (!this.#retired.has(tailer) || now - tailer.lastGrowthMs < RETIRE_IDLE_MS) return;
           this.#retired.delete(tailer);
           this.#specOf.delete(tailer);
           await tailer.finish();
           this.#generation++;
         } catch (err) {
-          this.#retired.delete(tailer);
+          if (!this.#retired.delete(tailer)) return; // followed under a new name meanwhile: not ours to close
           await tailer.close();
           this.#readError(tailer.options.server, undefined, err, tailer.path);
         }
