@@ -71,12 +71,16 @@ test('permission denied during rotation: retried with backoff, then read from by
   const agent = await spawnAgent(configPath, { withoutFileOverride: asRoot });
   try {
     await expectExactly(agent.scrape, 's', writer);
-    // logrotate `create 0600`: the new file exists but is not readable yet.
+    // logrotate `create 0600 <other user>`: the new file exists but neither the agent's user nor
+    // (without the override) root may read it. It appears at the path already so: created in
+    // place and then chowned, the agent could open it in between (seen once under load).
     renameSync(log, `${log}.1`);
+    const creating = `${log}.creating`;
+    writeFileSync(creating, '', { mode: 0o600 });
+    if (asRoot) chownSync(creating, nobody, nobody);
+    chmodSync(creating, 0o600);
+    renameSync(creating, log);
     writer.reopen();
-    // logrotate `create 0600 <other user>`: neither the agent's user nor (without the override) root may read it.
-    if (asRoot) chownSync(log, nobody, nobody);
-    chmodSync(log, 0o600);
     writer.write(10);
     await eventually(async () => (seriesValue(await agent.scrape(), 'gust_log_read_errors_total{server="s",reason="permission"}') ?? 0) >= 1 || undefined);
     assert.equal(seqTotals(await agent.scrape(), 's').lines, 10);
