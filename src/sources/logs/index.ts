@@ -256,6 +256,7 @@ class LogSource implements Component {
         this.#retired.delete(renamed);
         renamed.retired = false;
         renamed.path = file;
+        renamed.options = { ...renamed.options, pattern: spec.pattern, game: spec.config.game }; // possibly another entry of the server
         this.#adopt(key, spec, renamed);
         return;
       }
