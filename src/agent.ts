@@ -25,6 +25,7 @@ import { createCommandSource } from './sources/commands/index.ts';
 import { createQuerySource } from './sources/query/index.ts';
 import { createAlertEvaluator } from './alerts/index.ts';
 import { createHttpServer } from './http/server.ts';
+import { createCluster, type Cluster } from './cluster/index.ts';
 
 export interface AgentOptions {
   config: Config;
@@ -40,6 +41,8 @@ export class Agent {
   readonly registry: Registry;
   readonly #options: AgentOptions;
   readonly #components: Component[];
+  /** Started before and stopped after the sources: they ask it which servers to poll. */
+  readonly #cluster: Cluster | undefined;
   readonly #reloadSuccess: Gauge;
   readonly #reloadTimestamp: Gauge;
   readonly #serversConfigured: Gauge;
@@ -69,6 +72,8 @@ export class Agent {
       config,
     } as Omit<AgentContext, 'extraction'> as AgentContext;
     (ctx as { extraction: AgentContext['extraction'] }).extraction = createExtraction(ctx);
+    this.#cluster = createCluster(ctx, () => this.address.port);
+    (ctx as { cluster?: AgentContext['cluster'] }).cluster = this.#cluster?.view;
     this.ctx = ctx;
 
     for (const server of config.servers) initGameCounters(counters, server.id);
@@ -76,6 +81,7 @@ export class Agent {
     collectors.add(
       createGameStateCollector(registry, state, {
         staleAfterMs: () => Math.max(this.ctx.config.alerts.player_count_stale_after, 2 * this.ctx.config.auto_commands.interval),
+        ...(ctx.cluster ? { exports: (server: string) => ctx.cluster!.exports(server) } : {}),
       }),
     );
 
@@ -125,6 +131,7 @@ export class Agent {
     await this.#http.listen({ host: config.listen.host, port: config.listen.port });
     logger.info({ url: this.url, servers: config.servers.length }, 'gust-agent listening');
     if (this.#options.configPath && this.#options.watchConfig !== false) await this.#watchConfig(this.#options.configPath);
+    await this.#cluster?.start();
     // Readiness: every component finished its first cycle (or failed it: failures are in metrics).
     const results = await Promise.allSettled(this.#components.map((c) => c.start()));
     results.forEach((r, i) => {
@@ -162,7 +169,7 @@ export class Agent {
     this.ctx.extraction.reload();
     this.#serversConfigured.set(config.servers.length);
     if (config.log.level !== old.log.level) logger.level = config.log.level;
-    for (const component of this.#components) {
+    for (const component of [...(this.#cluster ? [this.#cluster] : []), ...this.#components]) {
       try {
         await component.reload?.(config);
       } catch (err) {
@@ -192,6 +199,7 @@ export class Agent {
         logger.error({ component: component.name, err: errorMessage(err) }, 'component failed to stop cleanly');
       }
     }
+    await this.#cluster?.stop().catch((err: unknown) => logger.error({ err: errorMessage(err) }, 'cluster failed to stop cleanly'));
     await this.ctx.cache.stop();
     await this.#http?.close();
     logger.info('gust-agent stopped');

@@ -6,6 +6,7 @@ import type { Cache } from '../cache/types.ts';
 import type { CollectorSet } from '../metrics/collector.ts';
 import type { GameCounters } from '../metrics/game.ts';
 import type { Extraction } from '../extract/types.ts';
+import type { ClusterView } from '../cluster/coordinator.ts';
 
 export interface RefreshResult {
   ok: boolean;
@@ -36,6 +37,8 @@ export interface AgentContext {
   /** Turns log lines, console streams and command replies into metrics. */
   readonly extraction: Extraction;
   readonly providers: AgentProviders;
+  /** Set when `cluster:` is configured: which servers this member polls and exports. */
+  readonly cluster?: ClusterView;
   /** Current config; replaced on reload (components receive the new one in reload()). */
   config: Config;
 }

@@ -45,15 +45,7 @@ export class RedisLayer {
     this.#prefix = options.keyPrefix;
     this.#logger = options.logger;
     this.#onUpChange = options.onUpChange;
-    this.#client = new Redis(options.url, {
-      lazyConnect: true,
-      enableOfflineQueue: false,
-      commandTimeout: options.operationTimeoutMs,
-      connectTimeout: Math.max(1_000, options.operationTimeoutMs * 4),
-      maxRetriesPerRequest: 0,
-      autoResendUnfulfilledCommands: false,
-      retryStrategy: (attempt) => Math.min(RECONNECT_BASE_MS * 2 ** Math.min(attempt - 1, 16), RECONNECT_MAX_MS),
-    });
+    this.#client = failFastRedis(options.url, options.operationTimeoutMs);
     this.#client.on('ready', () => this.#markUp());
     // The URL may carry a password: log only the error message, never the options.
     this.#client.on('error', (err: unknown) => this.#markDown(errorMessage(err)));
@@ -158,6 +150,22 @@ export class RedisLayer {
     this.#inOutage = true;
     this.#logger.warn({ err: reason }, 'Redis unavailable; cache uses memory only until it reconnects');
   }
+}
+
+/**
+ * An ioredis client that fails fast instead of queueing (also used by src/cluster/): not
+ * connected until connect(), no offline queue, a deadline per command, no resends.
+ */
+export function failFastRedis(url: string, operationTimeoutMs: number): Redis {
+  return new Redis(url, {
+    lazyConnect: true,
+    enableOfflineQueue: false,
+    commandTimeout: operationTimeoutMs,
+    connectTimeout: Math.max(1_000, operationTimeoutMs * 4),
+    maxRetriesPerRequest: 0,
+    autoResendUnfulfilledCommands: false,
+    retryStrategy: (attempt) => Math.min(RECONNECT_BASE_MS * 2 ** Math.min(attempt - 1, 16), RECONNECT_MAX_MS),
+  });
 }
 
 /** Redis MATCH is a glob: a literal prefix must have its metacharacters escaped. */

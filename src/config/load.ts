@@ -9,6 +9,7 @@ import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type
 import type { z } from 'zod';
 import { ConfigError, errorMessage, GustError } from '../errors.ts';
 import { configSchema, type Config } from './schema.ts';
+import { checkCluster } from '../cluster/config.ts';
 
 export const DEFAULT_CONFIG_PATH = '/etc/gust-agent/config.yaml';
 
@@ -132,6 +133,7 @@ function checkReferences(config: Config, at: (p: PathKey[], m: string) => void):
       });
     });
   });
+  if (config.cluster) checkCluster(config, config.cluster, at);
   config.rules.forEach((rule, i) => {
     rule.servers?.forEach((id, j) => {
       if (!ids.has(id)) at(['rules', i, 'servers', j], `unknown server "${id}"`);

@@ -96,6 +96,24 @@ export const autoCommandsSchema = strict({
     .describe('Seed formula: interval * max(1, floor(servers/10)), capped at 2m'),
 });
 
+/** Agents working as a group through the Redis of `cache.redis` (src/cluster/). Omitted = alone. */
+export const clusterSchema = strict({
+  mode: z
+    .enum(['replicate', 'shard'])
+    .describe('replicate: one member polls each server, every member exports all of them (HA); shard: each server is polled and exported by one member (scale)'),
+  member_id: z
+    .string({ error: 'expected a member id matching [A-Za-z0-9_.-]{1,64}' })
+    .regex(/^[A-Za-z0-9_.-]{1,64}$/, { error: 'expected a member id matching [A-Za-z0-9_.-]{1,64}' })
+    .optional()
+    .describe('Unique per member; default: the host name'),
+  advertise_url: z.string().optional().describe('Address announced to the group (GET /api/v1/cluster); default http://<host name>:<listen.port>'),
+  expected_members: int(0, 1000, 'Members the group should have (GustClusterMembersMissing); 0 = no expectation').default(0),
+  heartbeat: duration('How often a member announces itself, renews its leases and reads results').prefault('2s'),
+  member_ttl: duration('A member not heard from for this long has left the group').prefault('6s'),
+  lease_ttl: duration('Expiry of a server lease; at most auto_commands.interval so a dead holder is replaced within two intervals').prefault('10s'),
+  takeover_grace: duration('replicate: a member at its fair share takes a free lease only after it has been free this long').prefault('4s'),
+});
+
 const threshold = (warning: number, critical: number, description: string) =>
   strict({
     warning: z.number({ error: 'expected a number' }).default(warning),
@@ -126,6 +144,7 @@ export const alertsSchema = strict({
   slow_collector_seconds: z.number().default(2).describe('GustSlowCollector'),
   log_lag_bytes: z.number().default(10 * 1024 ** 2).describe('GustLogLagging: unread bytes'),
   command_queue_length: z.number().default(100).describe('GustCommandQueueBacklog'),
+  cluster_result_stale_after: duration('GustClusterServerUnpolled: no member published a result for this long').prefault('2m'),
   prometheus_job: z.string().min(1).default('gust').describe('Prometheus job name that scrapes the agent (GustAgentDown)'),
   runbook_url: z
     .string()
@@ -243,6 +262,7 @@ export const configSchema = strict({
   host: hostSchema.prefault({}),
   auto_commands: autoCommandsSchema.prefault({}),
   alerts: alertsSchema.prefault({}),
+  cluster: clusterSchema.optional().describe('Agents working as a group through cache.redis; omitted = this agent works alone'),
   servers: z.array(serverSchema).default([]),
   rules: z.array(ruleSchema).default([]),
 });
@@ -256,3 +276,4 @@ export type QueryConfig = NonNullable<ServerConfig['query']>;
 export type ProcessConfig = NonNullable<ServerConfig['process']>;
 export type CommandConfig = ServerConfig['commands'][number];
 export type AlertsConfig = Config['alerts'];
+export type ClusterConfig = NonNullable<Config['cluster']>;

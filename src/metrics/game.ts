@@ -60,6 +60,8 @@ const GAUGE_FIELDS: Array<[ObservationKey, string, string]> = [
 export interface GameStateCollectorOptions {
   /** Values older than this are not exported (unknown, not stale-as-fresh). */
   staleAfterMs: () => number;
+  /** In a sharded group, only the servers this member polls are exported (default: all). */
+  exports?: (server: string) => boolean;
 }
 
 /**
@@ -89,6 +91,7 @@ export function createGameStateCollector(registry: Registry, state: ServerStateS
       const staleMs = options.staleAfterMs();
       const seen = new Set<string>();
       for (const server of state.list()) {
+        if (options.exports && !options.exports(server.id)) continue;
         seen.add(server.id);
         const labels = { server: server.id };
         up.set(labels, state.isUp(server.id) ? 1 : 0);

@@ -36,6 +36,18 @@ export interface GameObservation {
 }
 export type ObservationKey = keyof GameObservation;
 
+/** Sources that probe a server (and can be delegated to another agent); logs are local. */
+export const PROBE_SOURCES = ['command', 'query'] as const;
+export type ProbeSource = (typeof PROBE_SOURCES)[number];
+
+/** What the probes learned about a server: their status and the fields they set (src/cluster/). */
+export interface ProbeSnapshot {
+  sources: Partial<Record<ProbeSource, SourceStatus>>;
+  fields: Partial<Record<ObservationKey, FieldValue<unknown>>>;
+  /** The latest probe attempt (ms); 0 before the first. */
+  atMs: number;
+}
+
 export interface FieldValue<T> {
   value: T;
   atMs: number;
@@ -157,6 +169,38 @@ export class ServerStateStore extends EventEmitter<ServerStateEvents> {
     const server = this.#servers.get(id);
     if (!server || server.processUp === up) return;
     server.processUp = up;
+    this.emit('change', id);
+  }
+
+  probeSnapshot(id: string): ProbeSnapshot | undefined {
+    const server = this.#servers.get(id);
+    if (!server) return undefined;
+    const snapshot: ProbeSnapshot = { sources: {}, fields: {}, atMs: 0 };
+    for (const source of PROBE_SOURCES) {
+      const status = server.sources[source];
+      if (!status.configured) continue;
+      snapshot.sources[source] = { ...status };
+      snapshot.atMs = Math.max(snapshot.atMs, status.lastAttemptMs ?? 0);
+    }
+    for (const [key, field] of Object.entries(server.fields) as Array<[ObservationKey, FieldValue<unknown>]>) {
+      if (field.source !== 'log') snapshot.fields[key] = field;
+    }
+    return snapshot;
+  }
+
+  /** Takes another agent's probe results as if this agent had probed (older fields never win). */
+  importProbeSnapshot(id: string, snapshot: ProbeSnapshot): void {
+    const server = this.#servers.get(id);
+    if (!server) return;
+    for (const source of PROBE_SOURCES) {
+      const status = snapshot.sources[source];
+      const mine = server.sources[source];
+      if (!status || !mine.configured || (mine.lastAttemptMs ?? 0) > (status.lastAttemptMs ?? 0)) continue;
+      Object.assign(mine, status, { configured: true });
+    }
+    for (const [key, field] of Object.entries(snapshot.fields) as Array<[ObservationKey, FieldValue<unknown>]>) {
+      this.#apply(server, field.source, { [key]: field.value }, field.atMs);
+    }
     this.emit('change', id);
   }
 

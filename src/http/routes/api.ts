@@ -13,6 +13,7 @@ import { RequestWindow } from '../request-window.ts';
 import type { HttpDeps } from '../server.ts';
 import { alertRoutes } from './api/alerts.ts';
 import { cacheRoutes } from './api/cache.ts';
+import { clusterRoutes } from './api/cluster.ts';
 import { serverRoutes, sendError } from './api/servers.ts';
 import { summaryRoute } from './api/summary.ts';
 
@@ -66,6 +67,7 @@ export function apiRoutes(deps: HttpDeps): FastifyPluginAsync {
     summaryRoute(app, ctx, requests);
     cacheRoutes(app, ctx);
     alertRoutes(app, ctx);
+    clusterRoutes(app, ctx);
     app.get('/openapi.json', { schema: { summary: 'This OpenAPI description' } }, async () =>
       openApiDocument(routes, { readAuth: ctx.config.api.read_auth }),
     );

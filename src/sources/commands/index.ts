@@ -33,7 +33,8 @@ export function createCommandSource(ctx: AgentContext): CommandSource {
   const deps = { ctx, metrics, stopped: () => stopped };
   const scheduler = new Scheduler({
     settings: () => ctx.config.auto_commands,
-    servers: () => [...entries.values()],
+    // In a group, only the servers whose lease this member holds (src/cluster/).
+    servers: () => [...entries.values()].filter((e) => ctx.cluster?.polls(e.id) ?? true),
     limiter,
     metrics,
     run: (entry, commands) => runServer(deps, entry, commands),
@@ -65,6 +66,27 @@ export function createCommandSource(ctx: AgentContext): CommandSource {
     });
   }
 
+  function newTransport(server: ServerConfig) {
+    return createTransport(server.game, server.rcon!, hooksFor(server.id, server.rcon!.transport), (line) => ctx.extraction.line(server.id, line, 'console'));
+  }
+
+  /** Another member polls the server now: close our connection (transports connect lazily, so the new one stays closed). */
+  function onReleased(server: string): void {
+    const entry = entries.get(server);
+    if (!entry || stopped) return;
+    // A transport closed by the agent does not report the disconnect itself.
+    metrics.connections.set({ server, transport: entry.transport.kind }, 0);
+    entry.transport.close();
+    entry.transport = newTransport(entry.config);
+  }
+
+  /** A lease taken from a dead or departed holder: poll now unless someone did within the interval. */
+  function onAcquired(server: string, lastResultMs: number): void {
+    const entry = entries.get(server);
+    if (!entry || stopped || Date.now() - lastResultMs < ctx.config.auto_commands.interval) return;
+    scheduler.runNow(entry);
+  }
+
   function removeEntry(entry: ServerEntry): void {
     entry.retired = true;
     entry.transport.close();
@@ -90,9 +112,7 @@ export function createCommandSource(ctx: AgentContext): CommandSource {
         continue;
       }
       try {
-        const transport = createTransport(server.game, server.rcon!, hooksFor(server.id, server.rcon!.transport), (line) =>
-          ctx.extraction.line(server.id, line, 'console'),
-        );
+        const transport = newTransport(server);
         const entry: ServerEntry = { id: server.id, config: server, transport, commands: specsFor(server), consecutiveFailures: 0, nextAllowedMs: 0, busy: false, retired: false };
         entries.set(server.id, entry);
         initServerMetrics(metrics, server.id, transport.kind);
@@ -121,12 +141,16 @@ export function createCommandSource(ctx: AgentContext): CommandSource {
       stopped = false;
       apply(ctx.config);
       ctx.providers.refresh = refresh;
+      ctx.cluster?.on('released', onReleased);
+      ctx.cluster?.on('acquired', onAcquired);
       const { timeout } = ctx.config.auto_commands;
       await scheduler.start(timeout + START_GRACE_MS);
     },
     async stop() {
       stopped = true;
       if (ctx.providers.refresh === refresh) delete ctx.providers.refresh;
+      ctx.cluster?.off('released', onReleased);
+      ctx.cluster?.off('acquired', onAcquired);
       // Closing the transports rejects pending commands at once, so running jobs end now.
       for (const entry of entries.values()) entry.transport.close();
       await scheduler.stop();

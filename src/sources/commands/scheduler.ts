@@ -98,6 +98,14 @@ export class Scheduler {
     return Promise.allSettled(jobs);
   }
 
+  /** Runs a server's due commands now, outside the rounds (e.g. a lease just taken over); no-op while it is busy or backing off. */
+  runNow(entry: ServerEntry): void {
+    const settings = this.#deps.settings();
+    if (this.#stopped || !settings.enabled || entry.busy || Date.now() < entry.nextAllowedMs) return;
+    const commands = dueCommands(entry, Date.now(), effectiveIntervalMs(settings, this.#deps.servers().length) / 2);
+    if (commands.length > 0) void this.#queue(entry, commands);
+  }
+
   /** Queue a job for one server behind the limiter (also used for on-demand refreshes). */
   #queue(entry: ServerEntry, commands: CommandSpec[]): Promise<unknown> {
     entry.busy = true;

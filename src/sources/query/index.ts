@@ -80,6 +80,7 @@ export function createQuerySource(ctx: AgentContext): Component {
   let stopped = true;
 
   async function run(probe: Probe): Promise<void> {
+    if (ctx.cluster && !ctx.cluster.polls(probe.server.id)) return; // another member of the group queries it
     try {
       const result = await queryWithDeadline(probe.server);
       if (!stopped) ctx.state.recordSuccess(probe.server.id, 'query', observationOf(result));

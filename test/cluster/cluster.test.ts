@@ -1,0 +1,126 @@
+/**
+ * Agents working as a group (src/cluster/): three real agent processes, one real Redis, 30
+ * Source RCON fakes that timestamp every command. "Polled once per interval in total" is
+ * read from the fakes; who holds what from GET /api/v1/cluster; what is exported from each
+ * member's /metrics.
+ */
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Redis } from 'ioredis';
+import { startRedis, type TestRedis } from '../support/redis.ts';
+import { eventually, seriesValue } from '../support/agent.ts';
+import { owner } from '../../src/cluster/rendezvous.ts';
+import {
+  INTERVAL_MS, clusterApi, countHeld, holders, metric, minGapsBetween, pollsBetween, sleep, startFleet, startMembers, stopMembers,
+  type Fleet, type Member,
+} from './support.ts';
+
+const N = 30;
+const WINDOW_MS = 5 * INTERVAL_MS;
+let redis: TestRedis;
+let fleet: Fleet;
+
+before(async () => {
+  redis = await startRedis();
+  fleet = await startFleet(N);
+});
+after(async () => {
+  await fleet?.close();
+  await redis?.stop();
+});
+
+/** Over the next WINDOW_MS, every server gets about one command per interval and never two close together. */
+async function assertPolledOncePerInterval(what: string): Promise<void> {
+  const from = performance.now();
+  await sleep(WINDOW_MS);
+  const to = performance.now();
+  const counts = pollsBetween(fleet, from, to);
+  const gaps = minGapsBetween(fleet, from, to);
+  const expected = WINDOW_MS / INTERVAL_MS;
+  counts.forEach((c, i) => assert.ok(c >= expected - 1 && c <= expected + 1, `${what}: server ${i} got ${c} polls in ${expected} intervals (${counts.join(',')})`));
+  gaps.forEach((g, i) => assert.ok(g >= INTERVAL_MS / 2, `${what}: server ${i} was polled twice within ${Math.round(g)} ms`));
+}
+
+/** Every member's /metrics shows the right player count for each server it should export. */
+async function assertPlayers(members: Member[], exported: (member: Member, server: number) => boolean): Promise<void> {
+  for (const m of members) {
+    const text = await m.agent.scrape();
+    for (let i = 0; i < N; i++) {
+      const value = seriesValue(text, `gust_players_online{server="${fleet.ids[i]}"}`);
+      if (exported(m, i)) assert.equal(value, i, `${m.id} exports players of ${fleet.ids[i]}`);
+      else assert.equal(value, undefined, `${m.id} must not export ${fleet.ids[i]}`);
+    }
+  }
+}
+
+async function settled(members: Member[], perMember: (count: number) => boolean): Promise<Map<string, string>> {
+  return eventually(async () => {
+    const views = await Promise.all(members.map(holders));
+    const first = views[0]!;
+    if (first.size !== N || views.some((v) => JSON.stringify([...v]) !== JSON.stringify([...first]))) return undefined;
+    const counts = countHeld(first);
+    if ([...counts.keys()].some((holder) => !members.some((m) => m.id === holder))) return undefined; // a departed member's leases
+    return members.every((m) => perMember(counts.get(m.id) ?? 0)) ? first : undefined;
+  }, 30_000, 'leases spread over the members');
+}
+
+describe('replicate mode', () => {
+  let members: Member[] = [];
+  after(() => stopMembers(members));
+
+  test('every server polled once per interval in total; every member exports all 30; a SIGKILLed holder is replaced within two intervals', async () => {
+    members = await startMembers(['a1', 'a2', 'a3'], { mode: 'replicate', redisUrl: redis.url, prefix: 'rep:', fleet });
+    const held = await settled(members, (n) => n === N / 3);
+    await assertPolledOncePerInterval('replicate, 3 members');
+    await eventually(() => assertPlayers(members, () => true).then(() => true), 5 * INTERVAL_MS, 'players on every member');
+    // Only the holder keeps a connection open.
+    const connections = await Promise.all(members.map((m) => m.agent.scrape()));
+    for (const id of fleet.ids) {
+      const open = connections.map((t) => seriesValue(t, `gust_rcon_connections{server="${id}",transport="source"}`) ?? 0);
+      assert.equal(open.reduce((a, b) => a + b, 0), 1, `${id}: connections per member ${open.join(',')}`);
+      assert.equal(open[members.findIndex((m) => m.id === held.get(id))], 1, `${id}: the holder has the connection`);
+    }
+    assert.equal(await metric(members[0]!, 'gust_cluster_members'), 3);
+    assert.equal(await metric(members[0]!, 'gust_cluster_leases_held'), N / 3);
+
+    const victim = members[0]!;
+    const orphans = [...held].filter(([, h]) => h === victim.id).map(([s]) => fleet.ids.indexOf(s));
+    const killedAt = performance.now();
+    await victim.agent.kill('SIGKILL');
+    const survivors = members.slice(1);
+    const firstPollAfter = await eventually(() => {
+      const firsts = orphans.map((i) => fleet.arrivals[i]!.find((t) => t > killedAt));
+      return firsts.every((t) => t !== undefined) ? Math.max(...(firsts as number[])) : undefined;
+    }, 10 * INTERVAL_MS, "the dead holder's servers polled again");
+    assert.ok(firstPollAfter - killedAt <= 2 * INTERVAL_MS, `taken over after ${Math.round(firstPollAfter - killedAt)} ms (limit ${2 * INTERVAL_MS})`);
+    await settled(survivors, (n) => n === N / 2);
+    await assertPolledOncePerInterval('replicate, after the SIGKILL');
+    await assertPlayers(survivors, () => true);
+    assert.equal(await metric(survivors[0]!, 'gust_cluster_members'), 2);
+  });
+});
+
+describe('shard mode', () => {
+  let members: Member[] = [];
+  after(() => stopMembers(members));
+
+  test('each server polled and exported by exactly one member (its rendezvous owner); a leaving member moves only its share', async () => {
+    members = await startMembers(['b1', 'b2', 'b3'], { mode: 'shard', redisUrl: redis.url, prefix: 'shard:', fleet });
+    const ids = members.map((m) => m.id);
+    const held = await settled(members, (n) => n > 0);
+    for (const [server, holder] of held) assert.equal(holder, owner(server, ids), `${server} held by its rendezvous owner`);
+    await assertPolledOncePerInterval('shard, 3 members');
+    await eventually(() => assertPlayers(members, (m, i) => held.get(fleet.ids[i]!) === m.id).then(() => true), 5 * INTERVAL_MS, 'each server on exactly one member');
+
+    const leaving = members[2]!;
+    await leaving.agent.kill('SIGTERM');
+    const rest = members.slice(0, 2);
+    const after = await settled(rest, (n) => n > 0);
+    for (const [server, holder] of held) {
+      if (holder !== leaving.id) assert.equal(after.get(server), holder, `${server} stays with ${holder}`);
+      else assert.equal(after.get(server), owner(server, rest.map((m) => m.id)), `${server} moves to its new owner`);
+    }
+    await assertPolledOncePerInterval('shard, 2 members');
+    await eventually(() => assertPlayers(rest, (m, i) => after.get(fleet.ids[i]!) === m.id).then(() => true), 5 * INTERVAL_MS, 'each server on exactly one of two members');
+  });
+});
