@@ -82,6 +82,8 @@ export class Coordinator extends EventEmitter<ClusterEvents> implements ClusterV
   #timer: NodeJS.Timeout | undefined;
   #ticking: Promise<void> | undefined;
   #stopped = false;
+  /** performance.now() when the last renewal round that succeeded was sent. */
+  #renewSentAt = -Infinity;
 
   constructor(deps: CoordinatorDeps) {
     super();
@@ -103,7 +105,16 @@ export class Coordinator extends EventEmitter<ClusterEvents> implements ClusterV
   polls(server: string): boolean {
     if (!this.#leasable.has(server)) return true;
     if (this.#fallback) return this.mode === 'replicate' || this.#share.has(server);
-    return this.#held.has(server);
+    return this.#held.has(server) && this.#fresh();
+  }
+
+  /**
+   * Whether our leases can still be valid by our own clock: after a pause (SIGSTOP, a stalled
+   * event loop) longer than lease_ttl since the last renewal was sent, this member stops
+   * polling until a heartbeat tells it what it still holds.
+   */
+  #fresh(): boolean {
+    return performance.now() - this.#renewSentAt < this.#cluster.lease_ttl;
   }
 
   exports(server: string): boolean {
@@ -199,12 +210,14 @@ export class Coordinator extends EventEmitter<ClusterEvents> implements ClusterV
     };
     const plan: Plan & { share?: Set<string> } = cluster.mode === 'shard' ? planShard(input) : planReplicate(input);
     for (const server of plan.release) release.set(server, this.#held.get(server)!);
+    const sentAt = performance.now();
     const outcome = await applyLeaseChanges(redis, self.id, cluster.lease_ttl, {
       renew: new Map(plan.keep.map((s) => [s, this.#held.get(s)!])),
       release,
       acquire: plan.acquire,
     });
     if (this.#stopped) return;
+    this.#renewSentAt = sentAt;
     const rejoined = this.#rejoin();
     this.#members = hb.members;
     if (plan.share) this.#share = plan.share;

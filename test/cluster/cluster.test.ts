@@ -53,11 +53,11 @@ async function assertPlayers(members: Member[], exported: (member: Member, serve
   }
 }
 
-async function settled(members: Member[], perMember: (count: number) => boolean): Promise<Map<string, string>> {
+async function settled(members: Member[], perMember: (count: number) => boolean, total = N): Promise<Map<string, string>> {
   return eventually(async () => {
     const views = await Promise.all(members.map(holders));
     const first = views[0]!;
-    if (first.size !== N || views.some((v) => JSON.stringify([...v]) !== JSON.stringify([...first]))) return undefined;
+    if (first.size !== total || views.some((v) => JSON.stringify([...v]) !== JSON.stringify([...first]))) return undefined;
     const counts = countHeld(first);
     if ([...counts.keys()].some((holder) => !members.some((m) => m.id === holder))) return undefined; // a departed member's leases
     return members.every((m) => perMember(counts.get(m.id) ?? 0)) ? first : undefined;
@@ -68,7 +68,7 @@ describe('replicate mode', () => {
   let members: Member[] = [];
   after(() => stopMembers(members));
 
-  test('every server polled once per interval in total; every member exports all 30; a SIGKILLed holder is replaced within two intervals', async () => {
+  test('every server polled once per interval in total; every member exports all 30; a SIGKILLed holder is replaced within two intervals', async (t) => {
     members = await startMembers(['a1', 'a2', 'a3'], { mode: 'replicate', redisUrl: redis.url, prefix: 'rep:', fleet });
     const held = await settled(members, (n) => n === N / 3);
     await assertPolledOncePerInterval('replicate, 3 members');
@@ -92,6 +92,7 @@ describe('replicate mode', () => {
       const firsts = orphans.map((i) => fleet.arrivals[i]!.find((t) => t > killedAt));
       return firsts.every((t) => t !== undefined) ? Math.max(...(firsts as number[])) : undefined;
     }, 10 * INTERVAL_MS, "the dead holder's servers polled again");
+    t.diagnostic(`servers of the SIGKILLed holder polled again after ${Math.round(firstPollAfter - killedAt)} ms`);
     assert.ok(firstPollAfter - killedAt <= 2 * INTERVAL_MS, `taken over after ${Math.round(firstPollAfter - killedAt)} ms (limit ${2 * INTERVAL_MS})`);
     await settled(survivors, (n) => n === N / 2);
     await assertPolledOncePerInterval('replicate, after the SIGKILL');
@@ -122,5 +123,116 @@ describe('shard mode', () => {
     }
     await assertPolledOncePerInterval('shard, 2 members');
     await eventually(() => assertPlayers(rest, (m, i) => after.get(fleet.ids[i]!) === m.id).then(() => true), 5 * INTERVAL_MS, 'each server on exactly one of two members');
+  });
+});
+
+const allMembers = async (members: Member[], series: string, value: number) =>
+  (await Promise.all(members.map((m) => metric(m, series)))).every((v) => v === value) || undefined;
+
+describe('Redis outage', () => {
+  let members: Member[] = [];
+  after(() => stopMembers(members));
+
+  test('Redis stopped: members fall back to polling every server alone (counted); started again: they rejoin and share the work again', async () => {
+    members = await startMembers(['c1', 'c2', 'c3'], { mode: 'replicate', redisUrl: redis.url, prefix: 'out:', fleet });
+    await settled(members, (n) => n === N / 3);
+    await redis.kill();
+    await eventually(() => allMembers(members, 'gust_cluster_fallback', 1), 10_000, 'every member in fallback');
+    const from = performance.now();
+    await sleep(3 * INTERVAL_MS);
+    const counts = pollsBetween(fleet, from, performance.now());
+    counts.forEach((c, i) => assert.ok(c >= 6, `fallback: server ${i} got ${c} polls from 3 members in 3 intervals`));
+    await assertPlayers(members, () => true);
+
+    await redis.start();
+    await eventually(() => allMembers(members, 'gust_cluster_fallback', 0), 30_000, 'every member rejoined');
+    for (const m of members) assert.equal(await metric(m, 'gust_cluster_fallbacks_total'), 1, `${m.id} counted one fallback`);
+    await settled(members, (n) => n === N / 3);
+    await assertPolledOncePerInterval('after Redis came back');
+  });
+});
+
+/** Epochs of every result write, in the order Redis executed them (MONITOR shows writes made by scripts too). */
+async function watchResultEpochs(prefix: string): Promise<{ epochs: Map<string, number[]>; stop(): void }> {
+  const client = new Redis(redis.url);
+  const monitor = await client.monitor();
+  const epochs = new Map<string, number[]>();
+  monitor.on('monitor', (_time: string, args: string[]) => {
+    if (String(args[0]).toUpperCase() !== 'SET' || !String(args[1]).startsWith(`${prefix}cluster:result:`)) return;
+    const list = epochs.get(args[1]!) ?? [];
+    list.push(Number.parseInt(String(args[2]), 10));
+    epochs.set(args[1]!, list);
+  });
+  return { epochs, stop: () => { monitor.disconnect(); client.disconnect(); } };
+}
+
+function assertNoStaleOverwrite(epochs: Map<string, number[]>): void {
+  assert.ok(epochs.size > 0, 'result writes were seen');
+  for (const [key, list] of epochs) {
+    list.forEach((e, i) => assert.ok(i === 0 || e >= list[i - 1]!, `${key}: epoch ${e} written after ${list[i - 1]} (${list.join(',')})`));
+  }
+}
+
+describe('fencing', () => {
+  let members: Member[] = [];
+  after(() => stopMembers(members));
+
+  test('CLIENT PAUSE longer than a lease: scrapes and the API still answer, members fall back and rejoin, no result is overwritten by an older epoch', async () => {
+    members = await startMembers(['d1', 'd2', 'd3'], { mode: 'replicate', redisUrl: redis.url, prefix: 'pause:', fleet });
+    await settled(members, (n) => n === N / 3);
+    const watch = await watchResultEpochs('pause:');
+    const pauser = new Redis(redis.url);
+    try {
+      await pauser.call('CLIENT', 'PAUSE', String(3 * INTERVAL_MS), 'ALL');
+      const started = performance.now();
+      await Promise.all(members.map(async (m) => [await m.agent.scrape(), await clusterApi(m)]));
+      const took = performance.now() - started;
+      assert.ok(took < 2_000, `scrapes and API reads during the pause took ${Math.round(took)} ms`);
+      await eventually(() => allMembers(members, 'gust_cluster_fallback', 1), 5_000, 'every member in fallback during the pause');
+      await eventually(() => allMembers(members, 'gust_cluster_fallback', 0), 30_000, 'every member rejoined');
+      await settled(members, (n) => n === N / 3);
+      await assertPolledOncePerInterval('after the pause');
+      assertNoStaleOverwrite(watch.epochs);
+    } finally {
+      watch.stop();
+      pauser.disconnect();
+    }
+  });
+
+  test('a holder SIGSTOPped mid-poll past its lease: its late result is refused, the successor\'s stands', async () => {
+    let target: number | undefined;
+    let stopped = false;
+    const slow = await startFleet(3, {
+      replyDelayMs: 300,
+      onCommand: (i) => {
+        if (i !== target || stopped) return;
+        stopped = true;
+        members[0]!.agent.child.kill('SIGSTOP'); // while the command is in flight
+      },
+    });
+    try {
+      members = await startMembers(['e1', 'e2'], { mode: 'replicate', redisUrl: redis.url, prefix: 'stop:', fleet: slow });
+      const held = await settled(members, (n) => n >= 1, 3);
+      const server = [...held].find(([, h]) => h === 'e1')![0];
+      const watch = await watchResultEpochs('stop:');
+      const reader = new Redis(redis.url);
+      try {
+        target = slow.ids.indexOf(server);
+        await eventually(() => stopped, 10 * INTERVAL_MS, 'e1 stopped mid-poll');
+        await eventually(async () => (await holders(members[1]!)).get(server) === 'e2' || undefined, 10_000, 'e2 took the lease');
+        await eventually(async () => (await reader.get(`stop:cluster:result:${server}`))?.includes('"member":"e2"') || undefined, 10_000, 'e2 published');
+        members[0]!.agent.child.kill('SIGCONT');
+        await eventually(async () => ((await metric(members[0]!, 'gust_cluster_fenced_writes_total')) ?? 0) >= 1 || undefined, 10_000, 'e1 tried a stale write');
+        await sleep(2 * INTERVAL_MS);
+        assertNoStaleOverwrite(watch.epochs);
+      } finally {
+        members[0]!.agent.child.kill('SIGCONT');
+        watch.stop();
+        reader.disconnect();
+      }
+    } finally {
+      await stopMembers(members);
+      await slow.close();
+    }
   });
 });

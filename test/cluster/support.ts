@@ -23,13 +23,24 @@ export interface Fleet {
 
 export const serverId = (i: number) => `s${String(i).padStart(2, '0')}`;
 
-export async function startFleet(n: number, options: { replyDelayMs?: number } = {}): Promise<Fleet> {
+/** Calls `hook` as each command arrives (before the reply). */
+class HookedTracker extends InFlightTracker {
+  constructor(private readonly hook: () => void) {
+    super();
+  }
+  override enter(): void {
+    super.enter();
+    this.hook();
+  }
+}
+
+export async function startFleet(n: number, options: { replyDelayMs?: number; onCommand?: (server: number) => void } = {}): Promise<Fleet> {
   const fakes: SrcdsFake[] = [];
   const arrivals: number[][] = [];
   for (let i = 0; i < n; i++) {
-    const tracker = new InFlightTracker();
+    const tracker = new HookedTracker(() => options.onCommand?.(i));
     arrivals.push(tracker.arrivals);
-    fakes.push(await startSrcdsFake({ password: PASSWORD, players: i, maxPlayers: 64, tracker, ...options }));
+    fakes.push(await startSrcdsFake({ password: PASSWORD, players: i, maxPlayers: 64, tracker, replyDelayMs: options.replyDelayMs }));
   }
   return {
     fakes,
