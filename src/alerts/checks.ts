@@ -201,6 +201,13 @@ export class AlertChecks {
     if (slowest > cfg.slow_collector_seconds) out.push({ alertname: 'GustSlowCollector', severity: 'warning', value: slowest });
     if ((await read(registry, 'gust_config_last_reload_successful'))[0]?.value === 0) out.push({ alertname: 'GustConfigReloadFailed', severity: 'warning', value: 0 });
 
+    const members = (await read(registry, 'gust_cluster_members'))[0]?.value;
+    const expected = (await read(registry, 'gust_cluster_members_expected'))[0]?.value ?? 0;
+    if (members !== undefined && members < expected) out.push({ alertname: 'GustClusterMembersMissing', severity: 'warning', value: members });
+    for (const v of await read(registry, 'gust_cluster_result_age_seconds')) {
+      if (v.value * 1000 > cfg.cluster_result_stale_after) out.push({ alertname: 'GustClusterServerUnpolled', severity: 'warning', server: String(v.labels.server ?? ''), value: v.value });
+    }
+
     const hostCpu = (await read(registry, 'gust_host_cpu_usage_ratio'))[0]?.value;
     if (hostCpu !== undefined) {
       if (hostCpu > cfg.host_cpu.warning) out.push({ alertname: 'GustHostHighCpu', severity: 'warning', value: hostCpu });

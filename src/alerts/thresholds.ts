@@ -12,7 +12,7 @@ export interface AlertDefinition {
   alert: string;
   severity: Severity;
   /** Rule group in the rendered file. */
-  group: 'gust-servers' | 'gust-commands' | 'gust-cache' | 'gust-agent' | 'gust-host';
+  group: 'gust-servers' | 'gust-commands' | 'gust-cache' | 'gust-agent' | 'gust-host' | 'gust-cluster';
   expr: string;
   forMs: number;
   summary: string;
@@ -314,6 +314,24 @@ export function alertDefinitions(cfg: AlertsConfig): AlertDefinition[] {
       (t) => `gust_host_memory_used_bytes / gust_host_memory_total_bytes > ${t}`,
       cfg.host_memory,
     ),
+    {
+      alert: 'GustClusterMembersMissing',
+      severity: 'warning',
+      group: 'gust-cluster',
+      expr: 'gust_cluster_members < gust_cluster_members_expected',
+      forMs: m(2),
+      summary: 'gust-agent group of {{ $labels.instance }} is missing members',
+      description: 'gust-agent {{ $labels.instance }} sees {{ $value }} live members in its group, fewer than cluster.expected_members: the others carry their servers, with less headroom.',
+    },
+    {
+      alert: 'GustClusterServerUnpolled',
+      severity: 'warning',
+      group: 'gust-cluster',
+      expr: `min by (job, server) (gust_cluster_result_age_seconds) > ${cfg.cluster_result_stale_after / 1000}`,
+      forMs: 0,
+      summary: 'Nobody in the gust-agent group polls {{ $labels.server }}',
+      description: `No member of the gust-agent group has published a result for {{ $labels.server }} for {{ $value | humanizeDuration }} (threshold ${formatDuration(cfg.cluster_result_stale_after)}).`,
+    },
   ];
 }
 

@@ -29,27 +29,22 @@ export function createCluster(ctx: AgentContext, listenPort: () => number): Clus
   // The URL may carry a password: log the message only.
   redis.client.on('error', (err: Error) => logger.debug({ err: err.message }, 'cluster Redis connection error'));
   const self = { id: memberId(cluster), address: '', mode: cluster.mode, startedMs: Date.now() };
-  const metrics = createClusterMetrics(ctx.registry);
-  const coordinator = new Coordinator({ redis, self, config: () => ctx.config, state: ctx.state, metrics, logger });
-
   let aged = new Set<string>();
-  ctx.collectors.add({
-    name: 'cluster',
-    collect() {
-      const now = Date.now();
-      const seen = new Set<string>();
-      for (const server of ctx.state.list()) {
-        const labels = { server: server.id };
-        if (!coordinator.leasable.has(server.id) || !coordinator.exports(server.id)) continue;
-        seen.add(server.id);
-        // Never probed yet: count from this member's start, so a server nobody polls still ages.
-        const at = ctx.state.probeSnapshot(server.id)?.atMs || self.startedMs;
-        metrics.resultAge.set(labels, Math.max(0, now - at) / 1000);
-      }
-      for (const server of aged) if (!seen.has(server)) metrics.resultAge.remove({ server });
-      aged = seen;
-    },
-  });
+  const collectAges = (): void => {
+    const now = Date.now();
+    const seen = new Set<string>();
+    for (const server of ctx.state.list()) {
+      if (!coordinator.leasable.has(server.id) || !coordinator.exports(server.id)) continue;
+      seen.add(server.id);
+      // Never probed yet: count from this member's start, so a server nobody polls still ages.
+      const at = ctx.state.probeSnapshot(server.id)?.atMs || self.startedMs;
+      metrics.resultAge.set({ server: server.id }, Math.max(0, now - at) / 1000);
+    }
+    for (const server of aged) if (!seen.has(server)) metrics.resultAge.remove({ server });
+    aged = seen;
+  };
+  const metrics = createClusterMetrics(ctx.registry, collectAges);
+  const coordinator = new Coordinator({ redis, self, config: () => ctx.config, state: ctx.state, metrics, logger });
 
   return {
     name: 'cluster',

@@ -4,7 +4,8 @@ export const LEASE_LOSS_REASONS = ['taken', 'released', 'fenced', 'outage'] as c
 export type LeaseLossReason = (typeof LEASE_LOSS_REASONS)[number];
 
 /** Series of agents working as a group (src/cluster/); registered only when `cluster:` is configured. */
-export function createClusterMetrics(registry: Registry) {
+/** `collectAges` refreshes gust_cluster_result_age_seconds whenever it is read (scrape or in-agent alerts). */
+export function createClusterMetrics(registry: Registry, collectAges: () => void) {
   const registers = [registry];
   const metrics = {
     members: new Gauge({ name: 'gust_cluster_members', help: 'Live members of the group as this member last saw them in Redis.', registers }),
@@ -16,7 +17,7 @@ export function createClusterMetrics(registry: Registry) {
     fencedWrites: new Counter({ name: 'gust_cluster_fenced_writes_total', help: 'Result writes refused because a newer lease epoch exists (this member had lost the lease).', registers }),
     fallback: new Gauge({ name: 'gust_cluster_fallback', help: '1 while Redis is unreachable and this member polls alone (replicate: every server; shard: its last share).', registers }),
     fallbacks: new Counter({ name: 'gust_cluster_fallbacks_total', help: 'Times this member lost Redis and fell back to polling alone.', registers }),
-    resultAge: new Gauge({ name: 'gust_cluster_result_age_seconds', help: 'Age of the latest probe result this member has for a server (read from Redis unless it polls the server itself).', labelNames: ['server'], registers }),
+    resultAge: new Gauge({ name: 'gust_cluster_result_age_seconds', help: 'Age of the latest probe result this member has for a server (read from Redis unless it polls the server itself).', labelNames: ['server'], registers, collect: collectAges }),
   };
   for (const reason of LEASE_LOSS_REASONS) metrics.losses.inc({ reason }, 0);
   return metrics;

@@ -334,6 +334,34 @@ export const GROUPS: TestGroup[] = [
     ],
   },
   {
+    name: 'GustClusterMembersMissing: fewer live members than expected; no expectation (0) stays silent',
+    series: [
+      s(`gust_cluster_members{${g}}`, '3 3 2x8'),
+      s(`gust_cluster_members_expected{${g}}`, '3x10'),
+      s(`gust_cluster_members{${gb}}`, '3x10'),
+      s(`gust_cluster_members_expected{${gb}}`, '3x10'),
+      s(`gust_cluster_members{${gc}}`, '1x10'),
+      s(`gust_cluster_members_expected{${gc}}`, '0x10'),
+    ],
+    alerts: [
+      { at: '3m', alert: 'GustClusterMembersMissing', fires: [] },
+      { at: '5m', alert: 'GustClusterMembersMissing', fires: [{ labels: { ...A, ...W }, value: 2 }] },
+    ],
+  },
+  {
+    name: 'GustClusterServerUnpolled: the freshest result any member has is too old',
+    series: [
+      s(`gust_cluster_result_age_seconds{${g},server="x"}`, '10+60x10'),
+      s(`gust_cluster_result_age_seconds{${gb},server="x"}`, '20+60x10'),
+      s(`gust_cluster_result_age_seconds{${g},server="y"}`, '1x10'),
+      s(`gust_cluster_result_age_seconds{${gb},server="y"}`, '500x10'),
+    ],
+    alerts: [
+      { at: '1m', alert: 'GustClusterServerUnpolled', fires: [] },
+      { at: '3m', alert: 'GustClusterServerUnpolled', fires: [{ labels: { job: 'gust', server: 'x', ...W }, value: 190 }] },
+    ],
+  },
+  {
     name: 'GustConfigReloadFailed fires as soon as a reload fails',
     series: [s(`gust_config_last_reload_successful{${g}}`, '1 1 0x5'), s(`gust_config_last_reload_successful{${gb}}`, '1x7')],
     alerts: [

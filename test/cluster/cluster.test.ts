@@ -7,6 +7,8 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Redis } from 'ioredis';
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
 import { startRedis, type TestRedis } from '../support/redis.ts';
 import { eventually, seriesValue } from '../support/agent.ts';
 import { owner } from '../../src/cluster/rendezvous.ts';
@@ -85,8 +87,8 @@ describe('replicate mode', () => {
 
     const victim = members[0]!;
     const orphans = [...held].filter(([, h]) => h === victim.id).map(([s]) => fleet.ids.indexOf(s));
+    await victim.agent.kill('SIGKILL'); // resolves once the process is gone: its own polls end here
     const killedAt = performance.now();
-    await victim.agent.kill('SIGKILL');
     const survivors = members.slice(1);
     const firstPollAfter = await eventually(() => {
       const firsts = orphans.map((i) => fleet.arrivals[i]!.find((t) => t > killedAt));
@@ -152,18 +154,22 @@ describe('Redis outage', () => {
   });
 });
 
-/** Epochs of every result write, in the order Redis executed them (MONITOR shows writes made by scripts too). */
+/**
+ * Epochs of every result write, in the order Redis executed them: `redis-cli monitor` shows the
+ * writes scripts make too (as `[0 lua] "SET" key value ...`).
+ */
 async function watchResultEpochs(prefix: string): Promise<{ epochs: Map<string, number[]>; stop(): void }> {
-  const client = new Redis(redis.url);
-  const monitor = await client.monitor();
+  const child = spawn('redis-cli', ['-p', String(redis.port), 'monitor'], { stdio: ['ignore', 'pipe', 'ignore'] });
   const epochs = new Map<string, number[]>();
-  monitor.on('monitor', (_time: string, args: string[]) => {
-    if (String(args[0]).toUpperCase() !== 'SET' || !String(args[1]).startsWith(`${prefix}cluster:result:`)) return;
-    const list = epochs.get(args[1]!) ?? [];
-    list.push(Number.parseInt(String(args[2]), 10));
-    epochs.set(args[1]!, list);
+  const write = new RegExp(`"SET" "(${prefix}cluster:result:[^"]+)" "(\\d+)\\|`, 'i');
+  const lines = createInterface({ input: child.stdout! });
+  await new Promise<void>((resolve) => lines.once('line', () => resolve())); // "OK": monitoring
+  lines.on('line', (line) => {
+    const m = write.exec(line);
+    if (!m) return;
+    epochs.set(m[1]!, [...(epochs.get(m[1]!) ?? []), Number(m[2])]);
   });
-  return { epochs, stop: () => { monitor.disconnect(); client.disconnect(); } };
+  return { epochs, stop: () => void child.kill() };
 }
 
 function assertNoStaleOverwrite(epochs: Map<string, number[]>): void {

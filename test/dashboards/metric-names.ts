@@ -10,6 +10,7 @@ import { startAgent } from '../support/agent.ts';
 const EVERYTHING = `
 cache: { redis: { url: "redis://127.0.0.1:1/0", operation_timeout: 50ms } }
 auto_commands: { interval: 1h }
+cluster: { mode: replicate, member_id: names, heartbeat: 10m, member_ttl: 1h, lease_ttl: 30m }
 servers:
   - id: names
     game: rust

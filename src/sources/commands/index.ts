@@ -37,7 +37,8 @@ export function createCommandSource(ctx: AgentContext): CommandSource {
     servers: () => [...entries.values()].filter((e) => ctx.cluster?.polls(e.id) ?? true),
     limiter,
     metrics,
-    run: (entry, commands) => runServer(deps, entry, commands),
+    // A job may wait in the limiter while the lease goes to another member: check again when it starts.
+    run: (entry, commands) => ((ctx.cluster?.polls(entry.id) ?? true) ? runServer(deps, entry, commands) : Promise.resolve([])),
   });
 
   function hooksFor(server: string, transport: string): ConnectionHooks {
