@@ -207,6 +207,7 @@ export class Coordinator extends EventEmitter<ClusterEvents> implements ClusterV
       leases,
       freeForMs: (s: string) => now - (this.#freeSince.get(s) ?? now),
       graceMs: cluster.takeover_grace,
+      sticky: new Set([...this.#held.keys()].filter((s) => this.#deps.state.get(s)?.sources.command.lastErrorReason === 'auth' && this.#deps.state.get(s)?.sources.command.ok === false)),
     };
     const plan: Plan & { share?: Set<string> } = cluster.mode === 'shard' ? planShard(input) : planReplicate(input);
     for (const server of plan.release) release.set(server, this.#held.get(server)!);

@@ -18,6 +18,11 @@ export interface PlanInput {
   /** How long each free lease has been seen free (ms). */
   freeForMs: (server: string) => number;
   graceMs: number;
+  /**
+   * Held leases never given back for rebalancing: servers whose last poll failed to
+   * authenticate. Each new holder would spend its own attempts against Rust's 5-failure IP ban.
+   */
+  sticky?: ReadonlySet<string>;
 }
 
 export interface Plan {
@@ -36,9 +41,10 @@ export interface Plan {
 export function planReplicate(input: PlanInput): Plan {
   const { self, servers, members, held, leases } = input;
   const fair = Math.ceil(servers.length / Math.max(1, members.length));
-  const ranked = byPreference(self, held.keys());
-  const keep = ranked.slice(0, fair);
-  const release = ranked.slice(fair);
+  const sticky = [...held.keys()].filter((s) => input.sticky?.has(s));
+  const ranked = byPreference(self, [...held.keys()].filter((s) => !input.sticky?.has(s)));
+  const keep = [...sticky, ...ranked.slice(0, Math.max(0, fair - sticky.length))];
+  const release = ranked.slice(Math.max(0, fair - sticky.length));
   const free = byPreference(self, servers.filter((s) => !leases.has(s)));
   const room = Math.max(0, fair - keep.length);
   const acquire = [...free.slice(0, room), ...free.slice(room).filter((s) => input.freeForMs(s) >= input.graceMs)];

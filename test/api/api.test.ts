@@ -226,7 +226,7 @@ servers:
     for (const [path, method] of [
       ['/api/v1/servers', 'get'], ['/api/v1/servers/{id}', 'get'], ['/api/v1/servers/{id}/players', 'get'],
       ['/api/v1/servers/{id}/refresh', 'post'], ['/api/v1/summary', 'get'], ['/api/v1/cache/stats', 'get'],
-      ['/api/v1/cache', 'delete'], ['/api/v1/alerts', 'get'], ['/api/v1/openapi.json', 'get'],
+      ['/api/v1/cache', 'delete'], ['/api/v1/alerts', 'get'], ['/api/v1/cluster', 'get'], ['/api/v1/openapi.json', 'get'],
     ]) assert.ok(doc.paths[path!]?.[method!], `${method} ${path}`);
     const players = doc.paths['/api/v1/servers/{id}/players'].get;
     assert.equal(players.parameters[0].name, 'id');

@@ -12,6 +12,7 @@ import { createInterface } from 'node:readline';
 import { startRedis, type TestRedis } from '../support/redis.ts';
 import { eventually, seriesValue } from '../support/agent.ts';
 import { owner } from '../../src/cluster/rendezvous.ts';
+import { startWebRconFake } from '../fakes/webrcon.ts';
 import {
   INTERVAL_MS, clusterApi, countHeld, holders, metric, minGapsBetween, pollsBetween, sleep, startFleet, startMembers, stopMembers,
   type Fleet, type Member,
@@ -239,6 +240,27 @@ describe('fencing', () => {
     } finally {
       await stopMembers(members);
       await slow.close();
+    }
+  });
+});
+
+describe('a wrong WebRCON password', () => {
+  let members: Member[] = [];
+  after(() => stopMembers(members));
+
+  test('three members make at most 4 failed authentications in total (Rust bans the IP at 5)', async () => {
+    const rust = await startWebRconFake({ password: 'right-password' });
+    try {
+      const servers = [`  - { id: rust, game: rust, rcon: { transport: webrcon, host: 127.0.0.1, port: ${rust.port}, password: wrong-password }, commands: [serverinfo] }`];
+      members = await startMembers(['f1', 'f2', 'f3'], { mode: 'replicate', redisUrl: redis.url, prefix: 'auth:', fleet, servers });
+      await eventually(() => rust.stats.authFailures > 0 || undefined, 10_000, 'a first failed authentication');
+      // Leases settle and rebalance in the first seconds; the guard window is 300 s, so any
+      // attempt beyond the 4th within this run is one too many.
+      await sleep(15 * INTERVAL_MS);
+      assert.ok(rust.stats.authFailures <= 4, `${rust.stats.authFailures} failed authentications across 3 members`);
+    } finally {
+      await stopMembers(members);
+      await rust.close();
     }
   });
 });

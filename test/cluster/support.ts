@@ -56,11 +56,12 @@ export interface MemberOptions {
   redisUrl: string;
   prefix: string;
   fleet: Fleet;
-  extra?: string;
+  /** `servers:` entries instead of the fleet's (one YAML line each). */
+  servers?: string[];
 }
 
 export function memberConfig(o: MemberOptions): string {
-  const servers = o.fleet.fakes.map(
+  const servers = o.servers ?? o.fleet.fakes.map(
     (f, i) => `  - { id: ${serverId(i)}, game: source, rcon: { transport: source, host: 127.0.0.1, port: ${f.port}, password: ${PASSWORD} }, commands: [status] }`,
   );
   return [
@@ -70,7 +71,6 @@ export function memberConfig(o: MemberOptions): string {
     `cache: { redis: { url: "${o.redisUrl}", key_prefix: "${o.prefix}", operation_timeout: 250ms } }`,
     `auto_commands: { interval: ${INTERVAL_MS}ms, adaptive_interval: false, max_concurrent: 10, timeout: 500ms, retries: 0, error_backoff: 500ms }`,
     `cluster: { mode: ${o.mode}, member_id: ${o.id}, expected_members: 3, heartbeat: 200ms, member_ttl: 700ms, lease_ttl: 1s, takeover_grace: 500ms }`,
-    o.extra ?? '',
     'servers:',
     ...servers,
     '',

@@ -81,11 +81,13 @@ export function createCommandSource(ctx: AgentContext): CommandSource {
     entry.transport = newTransport(entry.config);
   }
 
-  /** A lease taken from a dead or departed holder: poll now unless someone did within the interval. */
+  /** A lease just taken (e.g. from a dead holder): poll when the server is due, not only at our next round. */
   function onAcquired(server: string, lastResultMs: number): void {
-    const entry = entries.get(server);
-    if (!entry || stopped || Date.now() - lastResultMs < ctx.config.auto_commands.interval) return;
-    scheduler.runNow(entry);
+    const dueInMs = lastResultMs + ctx.config.auto_commands.interval - Date.now();
+    setTimeout(() => {
+      const entry = entries.get(server);
+      if (entry && !stopped && ctx.cluster?.polls(server)) scheduler.runNow(entry);
+    }, Math.max(0, dueInMs)).unref();
   }
 
   function removeEntry(entry: ServerEntry): void {

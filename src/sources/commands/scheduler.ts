@@ -44,6 +44,8 @@ export class Scheduler {
   #timer: NodeJS.Timeout | undefined;
   #stopped = true;
   readonly #jobs = new Set<Promise<unknown>>();
+  /** When runNow() last ran a server: the next round skips it if that was less than half an interval ago. */
+  readonly #ranNow = new WeakMap<ServerEntry, number>();
 
   constructor(deps: SchedulerDeps) {
     this.#deps = deps;
@@ -90,7 +92,7 @@ export class Scheduler {
     const slackMs = effectiveIntervalMs(settings, this.#deps.servers().length) / 2;
     const jobs: Promise<unknown>[] = [];
     for (const entry of picked) {
-      if (entry.busy || now < entry.nextAllowedMs) continue;
+      if (entry.busy || now < entry.nextAllowedMs || now - (this.#ranNow.get(entry) ?? -Infinity) < slackMs) continue;
       const commands = dueCommands(entry, now, slackMs);
       if (commands.length === 0) continue;
       jobs.push(this.#queue(entry, commands));
@@ -103,7 +105,9 @@ export class Scheduler {
     const settings = this.#deps.settings();
     if (this.#stopped || !settings.enabled || entry.busy || Date.now() < entry.nextAllowedMs) return;
     const commands = dueCommands(entry, Date.now(), effectiveIntervalMs(settings, this.#deps.servers().length) / 2);
-    if (commands.length > 0) void this.#queue(entry, commands);
+    if (commands.length === 0) return;
+    this.#ranNow.set(entry, Date.now());
+    void this.#queue(entry, commands);
   }
 
   /** Queue a job for one server behind the limiter (also used for on-demand refreshes). */
