@@ -14,7 +14,7 @@ import { eventually, seriesValue } from '../support/agent.ts';
 import { owner } from '../../src/cluster/rendezvous.ts';
 import { startWebRconFake } from '../fakes/webrcon.ts';
 import {
-  INTERVAL_MS, clusterApi, countHeld, holders, metric, minGapsBetween, pollsBetween, sleep, startFleet, startMembers, stopMembers,
+  INTERVAL_MS, clusterApi, memberConfig, countHeld, holders, metric, minGapsBetween, pollsBetween, sleep, startFleet, startMembers, stopMembers,
   type Fleet, type Member,
 } from './support.ts';
 
@@ -251,7 +251,8 @@ describe('a wrong WebRCON password', () => {
   test('three members make at most 4 failed authentications in total (Rust bans the IP at 5)', async () => {
     const rust = await startWebRconFake({ password: 'right-password' });
     try {
-      const servers = [`  - { id: rust, game: rust, rcon: { transport: webrcon, host: 127.0.0.1, port: ${rust.port}, password: wrong-password }, commands: [serverinfo] }`];
+      // With the 30 other servers, members rebalance leases at start: the failing one must not wander.
+      const servers = [...memberConfig({ id: 'x', mode: 'replicate', redisUrl: '', prefix: '', fleet }).split('\n').filter((l) => l.startsWith('  - {')), `  - { id: rust, game: rust, rcon: { transport: webrcon, host: 127.0.0.1, port: ${rust.port}, password: wrong-password }, commands: [serverinfo] }`];
       members = await startMembers(['f1', 'f2', 'f3'], { mode: 'replicate', redisUrl: redis.url, prefix: 'auth:', fleet, servers });
       await eventually(() => rust.stats.authFailures > 0 || undefined, 10_000, 'a first failed authentication');
       // Leases settle and rebalance in the first seconds; the guard window is 300 s, so any
