@@ -8,5 +8,6 @@ import { eventLatency } from './event-latency.ts';
 import { logThroughput } from './log-throughput.ts';
 import { apiThroughput } from './api-throughput.ts';
 import { nodeExporter } from './node-exporter.ts';
+import { clusterShard } from './cluster-shard.ts';
 
-export const SCENARIOS: Scenario[] = [scrapeLatency, steadyState, memory, commandRound, eventLatency, logThroughput, apiThroughput, nodeExporter];
+export const SCENARIOS: Scenario[] = [scrapeLatency, steadyState, memory, commandRound, eventLatency, logThroughput, apiThroughput, nodeExporter, clusterShard];
