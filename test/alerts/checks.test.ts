@@ -59,3 +59,29 @@ test('server, command and reload conditions follow the configured thresholds', a
     await agent.stop();
   }
 });
+
+test('cluster conditions: fewer members than expected, and a server whose newest result is too old', async () => {
+  const agent = await startAgent(
+    [
+      // Redis unreachable: the member runs alone in fallback and has never seen the group.
+      'cache: { redis: { url: "redis://127.0.0.1:1/0", operation_timeout: 50ms } }',
+      'auto_commands: { enabled: false, interval: 10s }',
+      'cluster: { mode: replicate, member_id: m1, expected_members: 2, heartbeat: 1s, member_ttl: 3s, lease_ttl: 5s }',
+      'alerts: { cluster_result_stale_after: 1s }',
+      'servers:',
+      '  - { id: fresh, game: rust, rcon: { transport: webrcon, port: 1, password: x }, commands: [serverinfo] }',
+      '  - { id: stale, game: rust, rcon: { transport: webrcon, port: 1, password: x }, commands: [serverinfo] }',
+    ].join('\n'),
+  );
+  try {
+    const { ctx } = agent.agent;
+    const checks = new AlertChecks(ctx);
+    ctx.state.recordSuccess('stale', 'command', {}, Date.now() - 5_000);
+    ctx.state.recordSuccess('fresh', 'command', {});
+    const conditions = await checks.run();
+    assert.deepEqual(pick(conditions, 'GustClusterMembersMissing'), ['warning::0']);
+    assert.deepEqual(pick(conditions, 'GustClusterServerUnpolled').map((c) => c.split(':').slice(0, 2).join(':')), ['warning:stale']);
+  } finally {
+    await agent.stop();
+  }
+});
