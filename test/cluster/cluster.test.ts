@@ -155,6 +155,24 @@ describe('Redis outage', () => {
   });
 });
 
+describe('Redis outage in shard mode', () => {
+  let members: Member[] = [];
+  after(() => stopMembers(members));
+
+  test('Redis stopped: each member keeps polling and exporting its last share, so every server is still polled once', async () => {
+    members = await startMembers(['g1', 'g2', 'g3'], { mode: 'shard', redisUrl: redis.url, prefix: 'shout:', fleet });
+    const held = await settled(members, (n) => n > 0);
+    await redis.kill();
+    await eventually(() => allMembers(members, 'gust_cluster_fallback', 1), 10_000, 'every member in fallback');
+    await assertPolledOncePerInterval('shard fallback');
+    await assertPlayers(members, (m, i) => held.get(fleet.ids[i]!) === m.id);
+    await redis.start();
+    await eventually(() => allMembers(members, 'gust_cluster_fallback', 0), 30_000, 'every member rejoined');
+    const again = await settled(members, (n) => n > 0);
+    assert.deepEqual([...again].sort(), [...held].sort(), 'the same shares after rejoining');
+  });
+});
+
 /**
  * Epochs of every result write, in the order Redis executed them: `redis-cli monitor` shows the
  * writes scripts make too (as `[0 lua] "SET" key value ...`).
