@@ -84,10 +84,13 @@ export class Coordinator extends EventEmitter<ClusterEvents> implements ClusterV
   #stopped = false;
   /** performance.now() when the last renewal round that succeeded was sent. */
   #renewSentAt = -Infinity;
+  /** The `cluster:` section; a reload that removes it keeps these (leaving a group needs a restart). */
+  #settings: ClusterConfig;
 
   constructor(deps: CoordinatorDeps) {
     super();
     this.#deps = deps;
+    this.#settings = deps.config().cluster!;
     this.#leasable = new Set(leasableServers(deps.config()));
     deps.metrics.membersExpected.set(this.#cluster.expected_members);
     deps.metrics.fallback.set(0);
@@ -99,7 +102,7 @@ export class Coordinator extends EventEmitter<ClusterEvents> implements ClusterV
   }
 
   get #cluster(): ClusterConfig {
-    return this.#deps.config().cluster!;
+    return this.#settings;
   }
 
   polls(server: string): boolean {
@@ -164,8 +167,12 @@ export class Coordinator extends EventEmitter<ClusterEvents> implements ClusterV
     this.#held.clear();
   }
 
-  /** A reload may add or remove servers; the next heartbeat applies it. */
+  /** Timings, mode and expected_members apply from the next heartbeat, as do added and removed servers. */
   reload(): void {
+    const next = this.#deps.config().cluster;
+    if (!next) this.#deps.logger.warn('cluster: the section was removed from the config; this member stays in the group until restarted');
+    else if (next.member_id !== this.#settings.member_id) this.#deps.logger.warn('cluster: member_id changes only at restart');
+    this.#settings = next ?? this.#settings;
     this.#deps.metrics.membersExpected.set(this.#cluster.expected_members);
   }
 
@@ -228,12 +235,15 @@ export class Coordinator extends EventEmitter<ClusterEvents> implements ClusterV
       leases.delete(server);
       this.#lost(server, 'released');
     }
+    // When did the previous holder last poll? Its result may be newer than what we imported.
+    const previous = outcome.acquired.size > 0 ? await readResults(redis, [...outcome.acquired.keys()]) : new Map();
     for (const [server, lease] of outcome.acquired) {
       this.#held.set(server, lease);
       leases.set(server, lease);
       this.#freeSince.delete(server);
       metrics.acquisitions.inc();
-      this.emit('acquired', server, this.#deps.state.probeSnapshot(server)?.atMs ?? 0);
+      const lastResultMs = Math.max(previous.get(server)?.snapshot.atMs ?? 0, this.#deps.state.probeSnapshot(server)?.atMs ?? 0);
+      this.emit('acquired', server, lastResultMs);
     }
     if (rejoined) for (const server of servers) if (!this.polls(server)) this.emit('released', server);
     this.#leases = leases;

@@ -1,8 +1,8 @@
 /**
  * Agents working as a group through Redis (`cluster:`): the component that runs this
  * member's coordinator, and the view the sources and collectors consult. Created only when
- * the section is configured; a reload keeps the group settings read at start except
- * expected_members (the connection and member id cannot change under a running group).
+ * the section is configured at start; a reload applies the new timings, mode and
+ * expected_members, while the Redis connection and the member id stay as they were at start.
  */
 import type { AgentContext, Component } from '../agent/context.ts';
 import { createClusterMetrics } from '../metrics/cluster.ts';

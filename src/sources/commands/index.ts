@@ -10,7 +10,7 @@ import { createCommandMetrics, initCommandMetrics, initServerMetrics, removeComm
 import { errorMessage } from '../../errors.ts';
 import { Limiter } from './limiter.ts';
 import { selectParser } from './parsers/index.ts';
-import { runServer, type CommandSpec, type ServerEntry } from './runner.ts';
+import { runServer, type CommandResult, type CommandSpec, type ServerEntry } from './runner.ts';
 import { Scheduler } from './scheduler.ts';
 import { createTransport, sameConnection } from './transports/index.ts';
 import type { ConnectionHooks } from './transports/types.ts';
@@ -37,8 +37,7 @@ export function createCommandSource(ctx: AgentContext): CommandSource {
     servers: () => [...entries.values()].filter((e) => ctx.cluster?.polls(e.id) ?? true),
     limiter,
     metrics,
-    // A job may wait in the limiter while the lease goes to another member: check again when it starts.
-    run: (entry, commands) => ((ctx.cluster?.polls(entry.id) ?? true) ? runServer(deps, entry, commands) : Promise.resolve([])),
+    run: (entry, commands) => runHeld(entry, commands),
   });
 
   function hooksFor(server: string, transport: string): ConnectionHooks {
@@ -71,14 +70,24 @@ export function createCommandSource(ctx: AgentContext): CommandSource {
     return createTransport(server.game, server.rcon!, hooksFor(server.id, server.rcon!.transport), (line) => ctx.extraction.line(server.id, line, 'console'));
   }
 
-  /** Another member polls the server now: close our connection (transports connect lazily, so the new one stays closed). */
+  /** Servers whose transport was closed because another member of the group polls them. */
+  const parked = new Set<string>();
+
+  /** Another member polls the server now: close our connection until we hold its lease again. */
   function onReleased(server: string): void {
     const entry = entries.get(server);
     if (!entry || stopped) return;
     // A transport closed by the agent does not report the disconnect itself.
     metrics.connections.set({ server, transport: entry.transport.kind }, 0);
     entry.transport.close();
-    entry.transport = newTransport(entry.config);
+    parked.add(server);
+  }
+
+  /** Runs a job if this member (still) polls the server: a job may have waited in the limiter while the lease moved. */
+  function runHeld(entry: ServerEntry, commands: CommandSpec[]): Promise<CommandResult[]> {
+    if (ctx.cluster && !ctx.cluster.polls(entry.id)) return Promise.resolve([]);
+    if (parked.delete(entry.id)) entry.transport = newTransport(entry.config); // transports connect lazily
+    return runServer(deps, entry, commands);
   }
 
   /** A lease just taken (e.g. from a dead holder): poll when the server is due, not only at our next round. */
@@ -92,6 +101,7 @@ export function createCommandSource(ctx: AgentContext): CommandSource {
 
   function removeEntry(entry: ServerEntry): void {
     entry.retired = true;
+    parked.delete(entry.id);
     entry.transport.close();
     removeServerMetrics(metrics, entry.id, entry.transport.kind, entry.commands.map((c) => c.command));
     entries.delete(entry.id);
@@ -130,7 +140,11 @@ export function createCommandSource(ctx: AgentContext): CommandSource {
   async function refresh(serverId: string): Promise<RefreshResult | undefined> {
     const entry = entries.get(serverId);
     if (!entry || stopped) return undefined;
-    const results = await limiter.run(() => runServer(deps, entry, entry.commands));
+    if (ctx.cluster && !ctx.cluster.polls(serverId)) {
+      // Only the lease holder talks to the server (one RCON connection for the whole group).
+      return { ok: false, results: entry.commands.map((c) => ({ command: c.command, ok: false, error: 'another member of the group polls this server; refresh it there' })) };
+    }
+    const results = await limiter.run(() => runHeld(entry, entry.commands));
     return {
       ok: results.every((r) => r.ok),
       results: results.map((r) => (r.ok ? { command: r.command, ok: true } : { command: r.command, ok: false, error: r.error ?? 'failed' })),
