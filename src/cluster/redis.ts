@@ -5,7 +5,7 @@
  *   cluster:members            ZSET member id -> heartbeat expiry (Redis server time, ms)
  *   cluster:members:info       HASH member id -> JSON {address, started_ms, mode}
  *   cluster:lease:<server>     "<epoch>|<member>|<since ms>", SET NX PX lease_ttl
- *   cluster:epoch:<server>     INCR counter: the fencing token of each new lease
+ *   cluster:epoch:<server>     INCR counter (floored at Redis time in µs): the fencing token of each new lease
  *   cluster:result:<server>    "<epoch>|<JSON snapshot>", written only by compare-and-set
  *
  * Times in leases and heartbeats come from Redis (TIME), so members' clocks need not agree.
@@ -49,7 +49,14 @@ if redis.call('EXISTS', KEYS[1]) == 1 then return false end
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local epoch = redis.call('INCR', KEYS[2])
-local value = epoch .. '|' .. ARGV[1] .. '|' .. now
+local floor = tonumber(t[1]) * 1000000 + tonumber(t[2])
+if epoch < floor then
+  -- Floored at Redis time in microseconds (exact below 2^53): epochs keep growing across a
+  -- Redis restart that lost the counters.
+  epoch = floor
+  redis.call('SET', KEYS[2], string.format('%d', epoch))
+end
+local value = string.format('%d', epoch) .. '|' .. ARGV[1] .. '|' .. string.format('%d', now)
 if redis.call('SET', KEYS[1], value, 'NX', 'PX', ARGV[2]) then return value end
 return false`,
   },

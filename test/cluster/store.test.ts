@@ -72,6 +72,13 @@ test('fencing: a holder that lost its lease cannot overwrite its successor\'s re
   assert.equal(stored.snapshot.fields.playersOnline?.value, 3);
 });
 
+test('epochs keep growing across a Redis restart that lost every key', async () => {
+  const before = (await applyLeaseChanges(a, 'm-a', 5_000, { ...none, acquire: ['z'] })).acquired.get('z')!;
+  await a.client.flushall();
+  const after = (await applyLeaseChanges(b, 'm-b', 5_000, { ...none, acquire: ['z'] })).acquired.get('z')!;
+  assert.ok(after.epoch > before.epoch, `epoch ${after.epoch} after the loss, ${before.epoch} before`);
+});
+
 test('membership: members announce themselves and drop out when their heartbeat expires', async () => {
   const self = (id: string) => ({ id, address: `http://${id}:9720`, mode: 'replicate', startedMs: 1 });
   await heartbeat(b, self('short'), 50);
