@@ -214,7 +214,7 @@ export class Coordinator extends EventEmitter<ClusterEvents> implements ClusterV
       leases,
       freeForMs: (s: string) => now - (this.#freeSince.get(s) ?? now),
       graceMs: cluster.takeover_grace,
-      sticky: new Set([...this.#held.keys()].filter((s) => this.#deps.state.get(s)?.sources.command.lastErrorReason === 'auth' && this.#deps.state.get(s)?.sources.command.ok === false)),
+      sticky: new Set([...this.#held.keys()].filter((s) => this.#failsAuth(s))),
     };
     const plan: Plan & { share?: Set<string> } = cluster.mode === 'shard' ? planShard(input) : planReplicate(input);
     for (const server of plan.release) release.set(server, this.#held.get(server)!);
@@ -251,6 +251,12 @@ export class Coordinator extends EventEmitter<ClusterEvents> implements ClusterV
     metrics.servers.set(servers.length);
     metrics.leasesHeld.set(this.#held.size);
     if (cluster.mode === 'replicate') await this.#importResults(servers.filter((s) => !this.#held.has(s)));
+  }
+
+  /** The server's last command failed to authenticate (see PlanInput.sticky). */
+  #failsAuth(server: string): boolean {
+    const command = this.#deps.state.get(server)?.sources.command;
+    return command?.ok === false && command.lastErrorReason === 'auth';
   }
 
   async #importResults(servers: string[]): Promise<void> {
