@@ -106,7 +106,8 @@ export class AlertChecks {
     const { state } = this.#ctx;
     const staleMs = Math.max(cfg.player_count_stale_after, 2 * this.#ctx.config.auto_commands.interval);
     for (const server of state.list()) {
-      if (server.maintenance) continue;
+      // In a sharded group another member watches (and alerts on) the servers this one does not export.
+      if (server.maintenance || (this.#ctx.cluster && !this.#ctx.cluster.exports(server.id))) continue;
       const id = server.id;
       if (!state.isUp(id)) out.push({ alertname: 'GustServerDown', severity: 'critical', server: id, value: 0 });
       const sources = Object.values(server.sources).filter((s) => s.configured);

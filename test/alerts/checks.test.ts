@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import type { Counter, Histogram } from 'prom-client';
 import { AlertChecks, type Condition } from '../../src/alerts/checks.ts';
-import { startAgent } from '../support/agent.ts';
+import { seriesValue, startAgent } from '../support/agent.ts';
 
 const pick = (conditions: Condition[], alertname: string) =>
   conditions.filter((c) => c.alertname === alertname).map((c) => `${c.severity}:${c.server ?? ''}:${Math.round(c.value * 1000) / 1000}`).sort();
@@ -81,6 +81,28 @@ test('cluster conditions: fewer members than expected, and a server whose newest
     const conditions = await checks.run();
     assert.deepEqual(pick(conditions, 'GustClusterMembersMissing'), ['warning::0']);
     assert.deepEqual(pick(conditions, 'GustClusterServerUnpolled').map((c) => c.split(':').slice(0, 2).join(':')), ['warning:stale']);
+  } finally {
+    await agent.stop();
+  }
+});
+
+test('shard mode: no server alerts for servers another member polls', async () => {
+  const agent = await startAgent(
+    [
+      // Redis unreachable from the start: the last known share is empty, so this member exports nothing.
+      'cache: { redis: { url: "redis://127.0.0.1:1/0", operation_timeout: 50ms } }',
+      'auto_commands: { enabled: false, interval: 10s }',
+      'cluster: { mode: shard, member_id: m1, heartbeat: 1s, member_ttl: 3s, lease_ttl: 5s }',
+      'servers:',
+      '  - { id: elsewhere, game: rust, rcon: { transport: webrcon, port: 1, password: x }, commands: [serverinfo] }',
+    ].join('\n'),
+  );
+  try {
+    const { ctx } = agent.agent;
+    ctx.state.recordFailure('elsewhere', 'command', 'refused', 'connection refused');
+    const conditions = await new AlertChecks(ctx).run();
+    assert.deepEqual(pick(conditions, 'GustServerDown'), []);
+    assert.equal(seriesValue(await agent.scrape(), 'gust_server_up{server="elsewhere"}'), undefined, 'not exported either');
   } finally {
     await agent.stop();
   }
