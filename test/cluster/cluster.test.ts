@@ -92,7 +92,9 @@ describe('replicate mode', () => {
     assert.equal(await metric(members[0]!, 'gust_cluster_leases_held'), N / 3);
 
     const victim = members[0]!;
-    const orphans = [...held].filter(([, h]) => h === victim.id).map(([s]) => fleet.ids.indexOf(s));
+    // Who holds what right before the kill (leases may have moved since `held` under load).
+    const orphans = [...(await holders(members[1]!))].filter(([, h]) => h === victim.id).map(([s]) => fleet.ids.indexOf(s));
+    assert.ok(orphans.length > 0, `${victim.id} holds leases before the kill`);
     await victim.agent.kill('SIGKILL'); // resolves once the process is gone: its own polls end here
     const killedAt = performance.now();
     const survivors = members.slice(1);
@@ -226,6 +228,7 @@ describe('fencing', () => {
     } finally {
       watch.stop();
       pauser.disconnect();
+      await stopMembers(members);
     }
   });
 
