@@ -11,7 +11,7 @@ import type { LogEvent } from '../metrics/game.ts';
 import type { GameObservation } from '../state/servers.ts';
 import { BUILTIN_RULES } from './builtin/index.ts';
 import { Multiline, type OpenRecord } from './multiline.ts';
-import type { BuiltinRuleSet, EventSink } from './rules.ts';
+import type { BuiltinRuleSet, EventSink, TimestampMemo } from './rules.ts';
 import type { Extraction, LineOrigin } from './types.ts';
 import { applyRule, compileRule, ruleApplies, type CompiledRule } from './user-rules.ts';
 
@@ -69,6 +69,7 @@ class ServerSink implements EventSink {
   readonly #labels: { server: string };
   readonly #ctx: AgentContext;
   #set: BuiltinRuleSet | undefined;
+  readonly #stampMemo: TimestampMemo = { stamp: '', ms: 0 };
   #text = '';
   #atMs = 0;
   #pending: GameObservation | undefined;
@@ -89,7 +90,7 @@ class ServerSink implements EventSink {
 
   /** The line's own time when it has one; never later than when it was read. */
   #at(): number {
-    const own = this.#set?.timestamp?.(this.#text, this.#atMs);
+    const own = this.#set?.timestamp?.(this.#text, this.#atMs, this.#stampMemo);
     return own === undefined || own > this.#atMs ? this.#atMs : own;
   }
 

@@ -48,9 +48,20 @@ export interface BuiltinRule {
   apply(m: RegExpExecArray, sink: EventSink): void;
 }
 
+/**
+ * Scratch space one server's sink lends to timestamp(): consecutive lines mostly share their
+ * second, so a format may keep the last stamp text it parsed and its value here.
+ */
+export interface TimestampMemo {
+  /** The timestamp() that wrote it (a server may read files of several formats). */
+  owner?: unknown;
+  stamp: string;
+  ms: number;
+}
+
 export interface BuiltinRuleSet {
   /** Unix ms of the line's own timestamp, when the format has one; `nowMs` completes partial ones (time without date). */
-  timestamp?(line: string, nowMs: number): number | undefined;
+  timestamp?(line: string, nowMs: number, memo: TimestampMemo): number | undefined;
   /** Strip a per-line prefix (timestamp, thread, level) before the rules run. */
   message?(line: string): string;
   /** Lines that are noise (e.g. Unity's `(Filename: ...)` trailers). */

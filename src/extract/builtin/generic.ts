@@ -5,13 +5,20 @@
  * `WARN`/`WARNING`, `[Error]`, `[Warning]` (Oxide, Unity), crash words. A level or crash word
  * inside a name (`fabric-crash-report-info-v1`, `crash.txt`) is not an event.
  */
-import { localTime, validPlayers, type BuiltinRule, type BuiltinRuleSet } from '../rules.ts';
+import { localTime, validPlayers, type BuiltinRule, type BuiltinRuleSet, type TimestampMemo } from '../rules.ts';
 
 const TIMESTAMP = /^\[?(\d{4})-(\d\d)-(\d\d)[ T](\d\d):(\d\d):(\d\d)/;
 
-export function genericTimestamp(line: string): number | undefined {
+export function genericTimestamp(line: string, _nowMs: number, memo: TimestampMemo): number | undefined {
+  // Consecutive lines mostly share their second: skip the regex and the Date then (a count
+  // line every few seconds is a fifth of a busy log, and each asks for its time).
+  if (memo.owner === genericTimestamp && line.startsWith(memo.stamp)) return memo.ms;
   const m = TIMESTAMP.exec(line);
-  return m ? localTime(+m[1]!, +m[2]!, +m[3]!, +m[4]!, +m[5]!, +m[6]!) : undefined;
+  if (!m) return undefined;
+  memo.owner = genericTimestamp;
+  memo.stamp = m[0];
+  memo.ms = localTime(+m[1]!, +m[2]!, +m[3]!, +m[4]!, +m[5]!, +m[6]!);
+  return memo.ms;
 }
 
 /**
