@@ -1,6 +1,7 @@
 /** The transports against the protocol fakes: framing, dialects, auth, timeouts, kills, reconnects. */
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { once } from 'node:events';
 import { Secret } from '../../src/config/secret.ts';
 import { GustError } from '../../src/errors.ts';
 import { SourceRconTransport, decodePackets, encodePacket, type SourceRconMode } from '../../src/sources/commands/transports/source-rcon.ts';
@@ -56,14 +57,17 @@ describe('Source RCON transport', () => {
     assert.equal(fake.stats.connections, 1, 'one persistent connection');
   });
 
-  it('srcds: a wrong password is an auth failure (id -1), not success', async () => {
+  it('srcds: a wrong password is an auth failure (id -1), not success, counted once with one reason', async () => {
     const fake = await startSrcdsFake({ password: 'right' });
     cleanups.push(() => fake.close());
-    let failures = 0;
-    const t = rcon(fake.port, 'bad-pw-123', 'srcds', { connected() {}, disconnected() {}, message() {}, connectFailed: (r) => void (r === 'auth' && failures++) });
+    const reasons: string[] = [];
+    const t = rcon(fake.port, 'bad-pw-123', 'srcds', { connected() {}, disconnected() {}, message() {}, connectFailed: (r) => void reasons.push(r) });
+    const gone = once(fake.events, 'disconnect');
     const err = await rejectsWith(t.send('status', 1000), 'auth');
     assert.ok(!err.message.includes('bad-pw-123'), 'no password in the error');
-    assert.equal(failures, 1);
+    // The agent's socket 'close' handler has run once the server saw the connection end.
+    await gone;
+    assert.deepEqual(reasons, ['auth']);
   });
 
   it('minecraft: one request in flight, split replies joined, never closed for pipelining', async () => {

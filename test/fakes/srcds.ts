@@ -8,6 +8,7 @@
  * body; `dialect: 'ark'` answers ARK's ListPlayers and "Server received, But no response!!".
  */
 import net from 'node:net';
+import { EventEmitter } from 'node:events';
 import { InFlightTracker, delay, packet, playerNames, readPackets, tcpLifecycle, adoptSocket } from './common.ts';
 
 export interface SrcdsFakeOptions {
@@ -28,6 +29,8 @@ export interface SrcdsFakeOptions {
 export interface SrcdsFake {
   port: number;
   stats: { connections: number; authFailures: number; commands: string[]; maxInFlight: number };
+  /** 'disconnect' when a client connection is gone. */
+  events: EventEmitter;
   setPlayers(n: number): void;
   /** Commands get no reply at all while silent. */
   setSilent(silent: boolean): void;
@@ -59,6 +62,7 @@ export async function startSrcdsFake(options: SrcdsFakeOptions): Promise<SrcdsFa
   let inFlight = 0;
   const stats = { connections: 0, authFailures: 0, commands: [] as string[], maxInFlight: 0 };
   const sockets = new Set<net.Socket>();
+  const events = new EventEmitter();
 
   const builtIn = (command: string): string => {
     const c = command.trim();
@@ -71,7 +75,7 @@ export async function startSrcdsFake(options: SrcdsFakeOptions): Promise<SrcdsFa
   };
 
   const server = net.createServer((socket) => {
-    adoptSocket(socket, sockets, stats);
+    adoptSocket(socket, sockets, stats, events);
     let buffer: Buffer = Buffer.alloc(0);
     let authed = false;
     // SRCDS handles a connection's packets in order: replies (even delayed ones) keep that order.
@@ -130,6 +134,7 @@ export async function startSrcdsFake(options: SrcdsFakeOptions): Promise<SrcdsFa
   return {
     port,
     stats,
+    events,
     setPlayers: (n) => (players = n),
     setSilent: (s) => (silent = s),
     ...tcpLifecycle(server, sockets),

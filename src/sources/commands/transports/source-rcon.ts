@@ -177,14 +177,16 @@ export class SourceRconTransport implements Transport {
       const socket = net.connect({ host, port });
       socket.setNoDelay(true);
       let authenticated = false;
+      let failed = false;
       const authId = this.#allocateId();
+      // The first failure decides: destroying the socket fires 'close', which must not count again.
       const fail = (err: GustError) => {
         clearTimeout(timer);
         socket.destroy();
-        if (!authenticated) {
-          this.#hooks.connectFailed(failureReason(err));
-          reject(err);
-        }
+        if (authenticated || failed) return;
+        failed = true;
+        this.#hooks.connectFailed(failureReason(err));
+        reject(err);
       };
       const timer = setTimeout(() => fail(new GustError('GUST_RCON_TIMEOUT', `RCON connect/auth to port ${port} timed out`)), connectTimeoutMs);
       socket.once('connect', () => {
