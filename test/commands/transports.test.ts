@@ -41,7 +41,7 @@ describe('Source RCON packet codec', () => {
     const first = decodePackets(stream.subarray(0, 7));
     assert.equal(first.packets.length, 0);
     const all = decodePackets(Buffer.concat([first.rest, stream.subarray(7)]));
-    assert.deepEqual(all.packets, [{ id: 5, type: 0, body: 'hello' }, { id: 6, type: 0, body: '' }]);
+    assert.deepEqual(all.packets, [{ id: 5, type: 0, body: Buffer.from('hello') }, { id: 6, type: 0, body: Buffer.alloc(0) }]);
     assert.throws(() => decodePackets(Buffer.from('05000000', 'hex')), /invalid RCON packet size/);
   });
 });
@@ -79,6 +79,16 @@ describe('Source RCON transport', () => {
     assert.equal(replies[1], 'y'.repeat(9000));
     assert.equal(fake.stats.pipelineCloses, 0);
     assert.equal(fake.stats.maxInFlight, 1);
+    assert.equal(fake.stats.connections, 1);
+  });
+
+  it('minecraft: a reply split every 4096 bytes (some mods), cutting multi-byte characters, is joined whole', async () => {
+    // 3000 × "€" (3 bytes) + "é": 9002 bytes in packets of 4096, 4096 and 810 bytes, the cuts inside characters.
+    const text = `${'€'.repeat(3000)}é`;
+    const fake = await startMinecraftFake({ password: 'pw', splitOn: 'bytes', respond: (c) => (c === 'big' ? text : undefined) });
+    cleanups.push(() => fake.close());
+    const t = rcon(fake.port, 'pw', 'minecraft');
+    assert.equal(await t.send('big', 3000), text);
     assert.equal(fake.stats.connections, 1);
   });
 
