@@ -156,10 +156,12 @@ describe('Rust WebRCON transport', () => {
     assert.deepEqual(lines, ['Saved 41,234 ents, cache(0.01), write(0.01), disk(0.01).', '[TEAM CHAT] Bob[76561198000000001] : hi all']);
   });
 
-  it('a wrong password is an auth failure; after 4 failures it stops connecting (Rust bans at 5)', async () => {
+  it('a wrong password (a bare close frame instead of HTTP 101, as Rust does) is auth; after 4 it stops connecting', async () => {
     const fake = await startWebRconFake({ password: 'right' });
     cleanups.push(() => fake.close());
-    const t = new WebRconTransport({ host: '127.0.0.1', port: fake.port, password: new Secret('wrong-pw-xyz'), connectTimeoutMs: 1000 });
+    const reasons: string[] = [];
+    const hooks: ConnectionHooks = { connected() {}, disconnected() {}, message() {}, connectFailed: (r) => void reasons.push(r) };
+    const t = new WebRconTransport({ host: '127.0.0.1', port: fake.port, password: new Secret('wrong-pw-xyz'), connectTimeoutMs: 1000, hooks });
     cleanups.push(() => t.close());
     // Rust's 1 s cooldown between connections: give each attempt room for it.
     for (let i = 0; i < AUTH_FAILURE_LIMIT; i++) {
@@ -169,6 +171,57 @@ describe('Rust WebRCON transport', () => {
     const err = await rejectsWith(t.send('serverinfo', 2000), 'auth');
     assert.match(err.message, /not retried/);
     assert.equal(fake.stats.authFailures, AUTH_FAILURE_LIMIT);
+    assert.equal(fake.stats.connections, AUTH_FAILURE_LIMIT, 'no connection beyond the failed ones');
+    assert.equal(fake.stats.banned, 0);
+    assert.deepEqual(reasons, Array(AUTH_FAILURE_LIMIT).fill('auth'));
+  });
+
+  it('JSON command: of several frames with its Identifier the reply is the one the parser accepts; the others go to the console once', async () => {
+    const fake = await startWebRconFake({
+      password: 'pw',
+      players: 9,
+      queued: 3,
+      commandLogs: (c) => (c === 'serverinfo' ? { before: ['[Debug] Oxide: serverinfo hook'], after: ['[Debug] after serverinfo'] } : undefined),
+    });
+    cleanups.push(() => fake.close());
+    const lines: string[] = [];
+    let sawAfter: () => void = () => {};
+    const after = new Promise<void>((r) => (sawAfter = r));
+    const onConsole = (l: string) => {
+      lines.push(l);
+      if (l === '[Debug] after serverinfo') sawAfter();
+    };
+    const t = new WebRconTransport({ host: '127.0.0.1', port: fake.port, password: new Secret('pw'), connectTimeoutMs: 1000, onConsole });
+    cleanups.push(() => t.close());
+    const accept = (text: string) => {
+      try {
+        return typeof JSON.parse(text) === 'object';
+      } catch {
+        return false;
+      }
+    };
+    const reply = await t.send('serverinfo', 2000, { accept });
+    assert.equal(JSON.parse(reply).Players, 9);
+    assert.equal(JSON.parse(reply).Queued, 3);
+    await after;
+    assert.deepEqual(lines, ['[Debug] Oxide: serverinfo hook', '[Debug] after serverinfo']);
+    // No frame the parser accepts: the refused one is the reply (a parse failure), soon, not at the deadline.
+    const started = Date.now();
+    const refused = await t.send('serverinfo', 5000, { accept: () => false });
+    assert.ok(refused.startsWith('[Debug] Oxide: serverinfo hook\n{') && refused.endsWith('}\n[Debug] after serverinfo'), refused);
+    assert.ok(Date.now() - started < 3000, 'ended by the quiet gap');
+  });
+
+  it('text command: the frames with its Identifier are gathered until a quiet gap', async () => {
+    const fake = await startWebRconFake({ password: 'pw', players: 4, commandLogs: (c) => (c === 'status' ? { before: ['[Plugin] status requested'] } : undefined) });
+    cleanups.push(() => fake.close());
+    const lines: string[] = [];
+    const t = new WebRconTransport({ host: '127.0.0.1', port: fake.port, password: new Secret('pw'), connectTimeoutMs: 1000, onConsole: (l) => lines.push(l) });
+    cleanups.push(() => t.close());
+    const reply = await t.send('status', 2000);
+    assert.match(reply, /^\[Plugin\] status requested\nhostname: Fake Rust Server\n/);
+    assert.match(reply, /players : 4 \(50 max\)/);
+    assert.deepEqual(lines, []);
   });
 });
 
