@@ -11,8 +11,10 @@ import vm from 'node:vm';
 import { Secret } from '../../src/config/secret.ts';
 import { SourceRconTransport } from '../../src/sources/commands/transports/source-rcon.ts';
 import { ExecTransport } from '../../src/sources/commands/transports/exec.ts';
+import { WebRconTransport } from '../../src/sources/commands/transports/webrcon.ts';
 import { failureReason, type ConnectionHooks } from '../../src/sources/commands/transports/types.ts';
 import { startSrcdsFake } from '../fakes/srcds.ts';
+import { startWebRconFake } from '../fakes/webrcon.ts';
 
 v8.setFlagsFromString('--expose-gc');
 const gc = vm.runInNewContext('gc') as () => void;
@@ -111,6 +113,32 @@ describe('Source RCON bounds', () => {
     await gone;
     assert.deepEqual(hooks.failures, ['protocol']);
   });
+});
+
+describe('WebRCON bounds', () => {
+  const cases = [
+    { hostile: 'huge-frame', what: 'a 50 MB frame', maxReplyBytes: undefined },
+    { hostile: 'invalid-json', what: 'frames that are not JSON, without end', maxReplyBytes: 256 * 1024 },
+    { hostile: 'foreign-ids', what: 'frames with Identifiers nobody sent, without end', maxReplyBytes: 256 * 1024 },
+  ] as const;
+  for (const { hostile, what, maxReplyBytes } of cases) {
+    it(`${what}: reason protocol, counted, the connection reset, the next command reconnects`, async () => {
+      const fake = await startWebRconFake({ password: 'pw', hostile });
+      cleanups.push(() => fake.close());
+      const hooks = recordingHooks();
+      const lines: string[] = [];
+      const t = new WebRconTransport({ host: '127.0.0.1', port: fake.port, password: new Secret('pw'), connectTimeoutMs: 1000, maxReplyBytes, hooks, onConsole: (l) => lines.push(l) });
+      cleanups.push(() => t.close());
+      const started = Date.now();
+      assert.equal(await reasonOf(t.send('serverinfo', 20_000)), 'protocol');
+      assert.ok(Date.now() - started < 15_000, 'ended by the bound, not the timeout');
+      assert.deepEqual(hooks.failures, ['protocol']);
+      assert.deepEqual(lines, [], 'junk is not console output');
+      // Rust's 1 s reconnect cooldown fits in the deadline; the new connection is bounded the same way.
+      assert.equal(await reasonOf(t.send('serverinfo', 20_000)), 'protocol');
+      assert.equal(hooks.failures.length, 2);
+    });
+  }
 });
 
 describe('exec transport bounds', () => {

@@ -7,7 +7,7 @@
  * broadcasts (chat) with -1 to every client; some commands send no frame; log lines printed
  * while a command runs (plugins) carry the command's Identifier (`commandLogs`).
  *
- * `hostile` answers every command with a 50 MB frame ('huge-frame'), or with an endless stream
+ * `hostile` answers every command with a 50 MB console frame ('huge-frame'), or with an endless stream
  * of frames that are not JSON ('invalid-json') or carry Identifiers nobody sent ('foreign-ids').
  */
 import http from 'node:http';
@@ -158,9 +158,10 @@ export async function startWebRconFake(options: WebRconFakeOptions): Promise<Web
 }
 
 /** Answers a command the way a hostile server would, until the client goes. */
-function misbehave(ws: WebSocket, id: number, how: NonNullable<WebRconFakeOptions['hostile']>, stats: { hostileBytes: number }): void {
+function misbehave(ws: WebSocket, _id: number, how: NonNullable<WebRconFakeOptions['hostile']>, stats: { hostileBytes: number }): void {
   if (how === 'huge-frame') {
-    const message = JSON.stringify({ Message: 'x'.repeat(50 * 1024 * 1024), Identifier: id, Type: 'Generic', Stacktrace: '' });
+    // As console output (Identifier 0): only the frame size bound can stop it.
+    const message = JSON.stringify({ Message: 'x'.repeat(50 * 1024 * 1024), Identifier: 0, Type: 'Generic', Stacktrace: '' });
     stats.hostileBytes += message.length;
     ws.send(message);
     return;
@@ -169,13 +170,13 @@ function misbehave(ws: WebSocket, id: number, how: NonNullable<WebRconFakeOption
   const next = () =>
     how === 'invalid-json' ? `{"Message": "not json ${n++}` : JSON.stringify({ Message: `foreign ${n++}`, Identifier: 777_000_000 + n, Type: 'Generic', Stacktrace: '' });
   const pump = () => {
-    // Frames as fast as the socket takes them, yielding when its buffer fills.
-    while (ws.readyState === ws.OPEN && ws.bufferedAmount < 1024 * 1024) {
+    // Frames without end, in bursts that leave the event loop (shared with the agent in tests) turns.
+    for (let i = 0; i < 200 && ws.readyState === ws.OPEN && ws.bufferedAmount < 1024 * 1024; i++) {
       const text = next();
       stats.hostileBytes += text.length;
       ws.send(text);
     }
-    if (ws.readyState === ws.OPEN) setTimeout(pump, 1);
+    if (ws.readyState === ws.OPEN) setImmediate(pump);
   };
   pump();
 }
