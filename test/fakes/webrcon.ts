@@ -124,7 +124,7 @@ export async function startWebRconFake(options: WebRconFakeOptions): Promise<Web
       options.tracker?.leave();
       if (ws.readyState !== ws.OPEN) return;
       const id = msg.Identifier ?? 0;
-      if (options.hostile) return misbehave(ws, id, options.hostile, stats);
+      if (options.hostile) return misbehave(ws, options.hostile, stats);
       const logs = options.commandLogs?.(command);
       for (const line of logs?.before ?? []) ws.send(frame(line, id));
       const text = reply(command);
@@ -158,7 +158,7 @@ export async function startWebRconFake(options: WebRconFakeOptions): Promise<Web
 }
 
 /** Answers a command the way a hostile server would, until the client goes. */
-function misbehave(ws: WebSocket, _id: number, how: NonNullable<WebRconFakeOptions['hostile']>, stats: { hostileBytes: number }): void {
+function misbehave(ws: WebSocket, how: NonNullable<WebRconFakeOptions['hostile']>, stats: { hostileBytes: number }): void {
   if (how === 'huge-frame') {
     // As console output (Identifier 0): only the frame size bound can stop it.
     const message = JSON.stringify({ Message: 'x'.repeat(50 * 1024 * 1024), Identifier: 0, Type: 'Generic', Stacktrace: '' });

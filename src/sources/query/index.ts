@@ -92,8 +92,9 @@ function loadGamedig(): Promise<typeof import('gamedig')> {
 export async function queryWithDeadline(server: ServerConfig): Promise<QueryResult> {
   const q = server.query!;
   const host = q.host ?? server.rcon?.host ?? '127.0.0.1';
-  const deadlineMs = Date.now() + q.timeout;
   const { GameDig } = await loadGamedig();
+  // After the import: loading gamedig the first time is the agent's cold start, not the server's answer.
+  const deadlineMs = Date.now() + q.timeout;
   const options: QueryOptions = {
     type: q.type,
     host,
