@@ -158,6 +158,9 @@ export const rconSchema = strict({
     .describe("Source RCON dialect; default from the server's game"),
   command: z.array(z.string()).min(1).optional().describe('exec transport: program and arguments (no shell)'),
   connect_timeout: duration('TCP/WebSocket connect deadline').prefault('5s'),
+  max_reply_size: size(
+    'Largest reply accepted (RCON reply, WebRCON frame, exec output); past it the command fails with reason protocol and the connection is reset',
+  ).prefault('4MiB'),
 });
 
 export const commandSchema = z.union([
