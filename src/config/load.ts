@@ -89,7 +89,7 @@ function reportIssue(issue: z.core.$ZodIssue, data: unknown, at: (p: PathKey[], 
     return;
   }
   const value = valueAt(data, keyPath);
-  const got = value === undefined ? 'nothing' : JSON.stringify(value);
+  const got = value === undefined ? 'nothing' : isSecretPath(keyPath) ? `${kindOf(value)} (not shown: secret)` : JSON.stringify(redactUrl(value));
   let message = issue.message;
   // zod's own wording ("Invalid input: expected boolean, received string") reads poorly in a config error.
   if (issue.code === 'invalid_type' && message.startsWith('Invalid input')) message = `expected ${TYPE_NAMES[issue.expected] ?? issue.expected}`;
@@ -152,8 +152,9 @@ function interpolate(value: unknown, keyPath: PathKey[], env: NodeJS.ProcessEnv,
       at(keyPath, `environment variable ${name} is not set`);
       return '';
     });
-    if (whole && /^-?\d+(\.\d+)?$/.test(replaced)) return Number(replaced);
-    if (whole && (replaced === 'true' || replaced === 'false')) return replaced === 'true';
+    // A secret takes whatever string the variable holds: `918273645` or `true` is a password.
+    if (whole && !isSecretPath(keyPath) && /^-?\d+(\.\d+)?$/.test(replaced)) return Number(replaced);
+    if (whole && !isSecretPath(keyPath) && (replaced === 'true' || replaced === 'false')) return replaced === 'true';
     return replaced;
   }
   if (Array.isArray(value)) return value.map((v, i) => interpolate(v, [...keyPath, i], env, at));
@@ -207,6 +208,24 @@ function resolveSecretPath(file: string, baseDir: string, env: NodeJS.ProcessEnv
   const credentials = env.CREDENTIALS_DIRECTORY;
   if (credentials && !file.includes('/')) return path.join(credentials, file);
   return path.resolve(baseDir, file);
+}
+
+/** Keys whose values are secrets (and everything below them, e.g. each of `api.tokens`). */
+const SECRET_KEYS: ReadonlySet<PathKey> = new Set(['password', 'tokens']);
+
+function isSecretPath(keyPath: readonly PathKey[]): boolean {
+  return keyPath.some((key) => SECRET_KEYS.has(key));
+}
+
+function kindOf(value: unknown): string {
+  if (Array.isArray(value)) return 'a list';
+  if (value === null) return 'null';
+  return typeof value === 'object' ? 'a mapping' : `a ${typeof value}`;
+}
+
+/** A URL's password (`redis://:pw@host`) is a secret too: errors show the rest. */
+function redactUrl(value: unknown): unknown {
+  return typeof value === 'string' ? value.replace(/^([a-z][a-z0-9+.-]*:\/\/[^/@:]*:)[^/@]*@/i, '$1<secret>@') : value;
 }
 
 function formatPath(keyPath: PathKey[]): string {
