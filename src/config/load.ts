@@ -3,11 +3,11 @@
  * `FILE:LINE: key.path: message, got VALUE`, all of them at once, so one check-config run
  * shows everything that is wrong.
  */
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import type { z } from 'zod';
 import { ConfigError, errorMessage, GustError } from '../errors.ts';
+import { MAX_CONFIG_BYTES, MAX_SECRET_BYTES, readRegularFile, readRegularFileSync } from './read-file.ts';
 import { configSchema, type Config } from './schema.ts';
 
 export const DEFAULT_CONFIG_PATH = '/etc/gust-agent/config.yaml';
@@ -27,12 +27,13 @@ export interface LoadOptions {
   env?: NodeJS.ProcessEnv;
 }
 
-export function loadConfigFile(file: string, options: LoadOptions = {}): LoadedConfig {
+/** Reads (only a regular file, at most MAX_CONFIG_BYTES, without blocking the event loop) and validates. */
+export async function loadConfigFile(file: string, options: LoadOptions = {}): Promise<LoadedConfig> {
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = await readRegularFile(file, MAX_CONFIG_BYTES);
   } catch (err) {
-    throw new GustError('GUST_CONFIG_READ', `${file}: cannot read config: ${errorMessage(err)}`, { cause: err });
+    throw new GustError('GUST_CONFIG_READ', `${file}: cannot read config: ${errorMessage(err).replace(`${file}: `, '')}`, { cause: err });
   }
   return { config: parseConfig(text, file, options), path: path.resolve(file) };
 }
@@ -191,13 +192,13 @@ function readSecretFiles(
     }
     const file = resolveSecretPath(v, baseDir, env);
     try {
-      const content = readFileSync(file, 'utf8');
+      const content = readRegularFileSync(file, MAX_SECRET_BYTES);
       out[secretKey] =
         secretKey === 'tokens'
           ? content.split('\n').map((l) => l.trim()).filter((l) => l.length > 0 && !l.startsWith('#'))
           : content.trim();
     } catch (err) {
-      const reason = (err as NodeJS.ErrnoException).code ?? 'unreadable';
+      const reason = err instanceof GustError ? errorMessage(err).replace(`${file}: `, '') : ((err as NodeJS.ErrnoException).code ?? 'unreadable');
       at([...keyPath, key], `cannot read secret file ${JSON.stringify(file)} (${reason})`);
     }
   }
