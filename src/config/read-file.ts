@@ -7,21 +7,12 @@
 import { closeSync, constants, fstatSync, openSync, readSync, type Stats } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { GustError } from '../errors.ts';
+import { fileKind } from '../file-kind.ts';
 
 export const MAX_CONFIG_BYTES = 4 * 1024 * 1024;
 export const MAX_SECRET_BYTES = 64 * 1024;
 
 const FLAGS = constants.O_RDONLY | constants.O_NONBLOCK;
-
-/** What a path is when it is not a regular file, for the error message. */
-export function fileKind(stats: Stats): string {
-  if (stats.isFIFO()) return 'a FIFO';
-  if (stats.isCharacterDevice()) return 'a character device';
-  if (stats.isBlockDevice()) return 'a block device';
-  if (stats.isSocket()) return 'a socket';
-  if (stats.isDirectory()) return 'a directory';
-  return 'not a regular file';
-}
 
 function check(file: string, stats: Stats, maxBytes: number): void {
   if (!stats.isFile()) throw new GustError('GUST_CONFIG_READ', `${file}: not a regular file (${fileKind(stats)})`);

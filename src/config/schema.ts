@@ -168,6 +168,10 @@ export const logFileSchema = strict({
   game: z.enum(GAMES).optional().describe("Built-in rule set for this file; default: the server's game"),
 });
 
+export const logFilesSchema = strict({
+  max_followed: int(0, 1_000_000, 'Files followed at once, over all servers; more matched files are counted in gust_log_files_skipped{reason="limit"}. 0 = the open-file limit (RLIMIT_NOFILE) less a reserve of 256 plus one per RCON server, kept for HTTP, RCON and checkpoints').default(0),
+});
+
 export const rconSchema = strict({
   transport: z.enum(['source', 'webrcon', 'exec']),
   host: z.string().default('127.0.0.1'),
@@ -263,6 +267,7 @@ export const configSchema = strict({
   api: apiSchema.prefault({}),
   host: hostSchema.prefault({}),
   auto_commands: autoCommandsSchema.prefault({}),
+  log_files: logFilesSchema.prefault({}).describe('Limits of the log source'),
   alerts: alertsSchema.prefault({}),
   servers: z.array(serverSchema).default([]),
   rules: z.array(ruleSchema).default([]),

@@ -17,12 +17,20 @@ export interface Daemon {
   kill(): void;
 }
 
+export interface DaemonOptions {
+  env?: NodeJS.ProcessEnv;
+  /** A command the daemon runs under, e.g. ['prlimit', '--nofile=4096:4096']. */
+  wrap?: string[];
+  dir?: string;
+}
+
 /** `body` follows a header with listen, state_dir and host; resolves once the agent listens. */
-export async function startDaemon(body: string, env: NodeJS.ProcessEnv = {}): Promise<Daemon> {
-  const dir = tempDir();
+export async function startDaemon(body: string, options: DaemonOptions = {}): Promise<Daemon> {
+  const dir = options.dir ?? tempDir();
   const configPath = path.join(dir, 'config.yaml');
   writeFileSync(configPath, `${daemonHeader(dir)}${body}`);
-  const child = spawn(BIN, ['--config', configPath], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+  const [program, ...args] = [...(options.wrap ?? []), BIN, '--config', configPath];
+  const child = spawn(program!, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...options.env } });
   const output: string[] = [];
   let url: string | undefined;
   createInterface({ input: child.stderr! }).on('line', (line) => output.push(line));
