@@ -1,7 +1,7 @@
 /**
  * Issue 19 defect 2: absurd numbers from a game server (command replies and query answers) are
  * rejected with the log rules' check 0 <= current <= max <= 1000, counted as reason="parse",
- * and never exported.
+ * and never exported; the names a server reports are bounded.
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -44,6 +44,9 @@ describe('implausible values', () => {
     const dir = tempDir();
     const huge = statusScript(dir, 'huge.sh', 'players : 100000000000000000000000 (100 max)');
     const fine = statusScript(dir, 'fine.sh', 'players : 3 (100 max)');
+    const long = path.join(dir, 'long.sh');
+    writeFileSync(long, `#!/bin/sh\nprintf 'hostname: ${'h'.repeat(5000)}\\nplayers : 1 (10 max)\\n'\n`);
+    chmodSync(long, 0o755);
     const agent = await startAgent(`
 auto_commands: { interval: 200ms, timeout: 2s, adaptive_interval: false }
 servers:
@@ -59,6 +62,10 @@ servers:
     game: rust
     rcon: { transport: exec, command: [${fine}] }
     commands: [status]
+  - id: long
+    game: rust
+    rcon: { transport: exec, command: [${long}] }
+    commands: [status]
 `);
     try {
       const text = await eventually(async () => {
@@ -73,6 +80,8 @@ servers:
       }
       assert.equal(seriesValue(text, 'gust_players_online{server="fine"}'), 3);
       assert.equal(seriesValue(text, 'gust_command_failures_total{server="fine",command="status",reason="parse"}'), 0);
+      const name = /gust_server_info\{server="long",game="rust",name="(h*)"/.exec(text)?.[1];
+      assert.equal(name?.length, 256, 'a 5,000-character hostname is cut to 256 characters');
     } finally {
       await agent.stop();
       await rust.close();
