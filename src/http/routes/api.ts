@@ -1,8 +1,8 @@
 /**
  * JSON API under /api/v1. Order of checks on each request: rate limit (onRequest, shared with
- * the other token-checking routes), bearer
- * token (preValidation: mutating routes always, reads when api.read_auth), then schema
- * validation, so unauthenticated or abusive clients learn nothing about valid ids.
+ * the other routes that check a token), bearer token (preValidation: mutating routes always,
+ * reads when api.read_auth), then schema validation, so unauthenticated or abusive clients
+ * learn nothing about valid ids.
  * Every answer is JSON, errors included ({error, code, message}), with X-Response-Time.
  */
 import type { FastifyError, FastifyPluginAsync } from 'fastify';
