@@ -90,7 +90,7 @@ function reportIssue(issue: z.core.$ZodIssue, data: unknown, at: (p: PathKey[], 
     return;
   }
   const value = valueAt(data, keyPath);
-  const got = value === undefined ? 'nothing' : isSecretPath(keyPath) ? `${kindOf(value)} (not shown: secret)` : JSON.stringify(redactUrl(value));
+  const got = value === undefined ? 'nothing' : isSecretPath(keyPath) ? `${kindOf(value)} (not shown: secret)` : JSON.stringify(value, hideSecrets);
   let message = issue.message;
   // zod's own wording ("Invalid input: expected boolean, received string") reads poorly in a config error.
   if (issue.code === 'invalid_type' && message.startsWith('Invalid input')) message = `expected ${TYPE_NAMES[issue.expected] ?? issue.expected}`;
@@ -224,8 +224,9 @@ function kindOf(value: unknown): string {
   return typeof value === 'object' ? 'a mapping' : `a ${typeof value}`;
 }
 
-/** A URL's password (`redis://:pw@host`) is a secret too: errors show the rest. */
-function redactUrl(value: unknown): unknown {
+/** JSON.stringify replacer for a value shown in an error: secrets below it, and a URL's password (`redis://:pw@host`), print as <secret>. */
+function hideSecrets(key: string, value: unknown): unknown {
+  if (SECRET_KEYS.has(key)) return '<secret>';
   return typeof value === 'string' ? value.replace(/^([a-z][a-z0-9+.-]*:\/\/[^/@:]*:)[^/@]*@/i, '$1<secret>@') : value;
 }
 

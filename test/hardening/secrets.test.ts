@@ -59,6 +59,14 @@ test('check-config: numeric and boolean passwords from the environment are accep
   assert.match(refused.out, /bad\.yaml:2: api\.tokens: expected a list, got a string \(not shown: secret\)/);
   assert.match(refused.out, /servers\[3\]\.rcon\.password: expected a string, got a mapping \(not shown: secret\)/);
   for (const value of Object.values(SECRETS)) assert.ok(!refused.out.includes(value), `${value} printed:\n${refused.out}`);
+
+  // A wrong shape above a secret shows the value with the secrets inside it hidden.
+  const shape = path.join(dir, 'shape.yaml');
+  writeFileSync(shape, 'servers:\n  id: a\n  rcon:\n    transport: source\n    password: "${RCON_PASSWORD}"\n');
+  const wrongShape = await checkConfig(shape);
+  assert.equal(wrongShape.code, 1);
+  assert.match(wrongShape.out, /servers: expected a list, got \{"id":"a","rcon":\{"transport":"source","password":"<secret>"\}\}/);
+  assert.ok(!wrongShape.out.includes(SECRETS.RCON_PASSWORD), wrongShape.out);
 });
 
 test('a reload refused for a secret field names it in the HTTP reply and the log, never the value', async () => {
