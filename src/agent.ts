@@ -146,7 +146,7 @@ export class Agent {
     const { logger, configPath } = this.#options;
     let config: Config;
     try {
-      config = configPath ? loadConfigFile(configPath).config : this.ctx.config;
+      config = configPath ? (await loadConfigFile(configPath)).config : this.ctx.config;
     } catch (err) {
       this.#reloadSuccess.set(0);
       logger.error({ err: errorMessage(err) }, 'config reload failed; keeping the running config');

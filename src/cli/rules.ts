@@ -15,7 +15,7 @@ export async function rulesCommand(args: string[]): Promise<number> {
   const configPath = resolveConfigPath(values.config);
   // An explicit --config must exist; the default path may be absent (render the defaults).
   const config =
-    values.config !== undefined || existsSync(configPath) ? loadConfigFile(configPath).config : parseConfig('{}', 'defaults.yaml');
+    values.config !== undefined || existsSync(configPath) ? (await loadConfigFile(configPath)).config : parseConfig('{}', 'defaults.yaml');
   const outDir = values.out ?? '.';
   for (const file of renderRuleFiles(config.alerts)) {
     const target = path.join(outDir, file.path);

@@ -49,8 +49,29 @@ export const logSchema = strict({
   format: z.enum(['json', 'pretty']).default('json'),
 });
 
+/** What ioredis would refuse (or silently misread) in a URL, so check-config refuses it first. */
+function redisUrlProblem(url: string): string | undefined {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return 'expected a URL such as redis://[:password@]host:port/db (port 1-65535)';
+  }
+  if (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:') return 'expected a redis:// or rediss:// URL';
+  if (!parsed.hostname) return 'the Redis URL has no host';
+  if (!/^\/?(\d+)?$/.test(parsed.pathname)) return 'the database (the URL path) must be a number, e.g. /0';
+  return undefined;
+}
+
 export const redisSchema = strict({
-  url: z.string().default('redis://127.0.0.1:6379/0').describe('ioredis connection URL (password via ${ENV})'),
+  url: z
+    .string()
+    .superRefine((url, ctx) => {
+      const problem = redisUrlProblem(url);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    })
+    .default('redis://127.0.0.1:6379/0')
+    .describe('ioredis connection URL (password via ${ENV})'),
   key_prefix: z.string().default('gust:'),
   operation_timeout: duration('Per-operation deadline; past it the memory layer answers').prefault('250ms'),
 });
@@ -145,6 +166,10 @@ export const logFileSchema = strict({
   long_lines: z.enum(['skip', 'truncate']).default('skip'),
   encoding: z.enum(['utf8', 'latin1']).default('utf8'),
   game: z.enum(GAMES).optional().describe("Built-in rule set for this file; default: the server's game"),
+});
+
+export const logFilesSchema = strict({
+  max_followed: int(0, 1_000_000, 'Files followed at once, over all servers; more matched files are counted in gust_log_files_skipped{reason="limit"}. 0 = the open-file limit (RLIMIT_NOFILE) less a reserve of 256 plus one per RCON server, kept for HTTP, RCON and checkpoints').default(0),
 });
 
 export const rconSchema = strict({
@@ -245,6 +270,7 @@ export const configSchema = strict({
   api: apiSchema.prefault({}),
   host: hostSchema.prefault({}),
   auto_commands: autoCommandsSchema.prefault({}),
+  log_files: logFilesSchema.prefault({}).describe('Limits of the log source'),
   alerts: alertsSchema.prefault({}),
   servers: z.array(serverSchema).default([]),
   rules: z.array(ruleSchema).default([]),

@@ -37,8 +37,8 @@ describe('config fixtures (blackbox_exporter style: exact messages)', () => {
       });
     });
   }
-  test('config.example.yaml is valid', () => {
-    const { config } = loadConfigFile(path.join(ROOT, 'config.example.yaml'));
+  test('config.example.yaml is valid', async () => {
+    const { config } = await loadConfigFile(path.join(ROOT, 'config.example.yaml'));
     assert.ok(config.servers.length >= 1);
   });
 });

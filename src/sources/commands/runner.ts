@@ -7,7 +7,8 @@ import type { AgentContext } from '../../agent/context.ts';
 import type { Config, ServerConfig } from '../../config/schema.ts';
 import type { FailureReason, GameObservation } from '../../state/servers.ts';
 import type { CommandMetrics } from '../../metrics/commands.ts';
-import { errorMessage } from '../../errors.ts';
+import { GustError, errorMessage } from '../../errors.ts';
+import { implausible } from '../../state/player-counts.ts';
 import { PARSERS, type ReplyParser } from './parsers/index.ts';
 import { failureReason, type SendOptions, type Transport } from './transports/types.ts';
 
@@ -133,7 +134,10 @@ function handleReply(deps: RunnerDeps, entry: ServerEntry, spec: CommandSpec, re
   let result: CommandResult = { command: spec.command, ok: true };
   if (spec.parser) {
     try {
-      observation = withoutUndefined(spec.parser(reply, atMs));
+      const parsed = withoutUndefined(spec.parser(reply, atMs));
+      const problem = implausible(parsed);
+      if (problem) throw new GustError('GUST_COMMAND_PARSE', `${spec.command} reply: ${problem}`);
+      observation = parsed;
       result.observation = observation;
     } catch (err) {
       metrics.failures.inc({ server: entry.id, command: spec.command, reason: 'parse' });

@@ -15,6 +15,7 @@ import type { AgentContext, Component } from '../../agent/context.ts';
 import type { Config, ServerConfig } from '../../config/schema.ts';
 import { GustError, errorMessage } from '../../errors.ts';
 import type { FailureReason, GameObservation } from '../../state/servers.ts';
+import { implausible } from '../../state/player-counts.ts';
 
 /** gamedig's per-socket timeout: shorter than the deadline so it can retry once inside it. */
 const SOCKET_TIMEOUT_CAP_MS = 2_000;
@@ -39,6 +40,7 @@ export function observationOf(result: QueryResult): GameObservation {
 
 function reasonOf(err: unknown): FailureReason {
   if (err instanceof GustError && err.code === 'GUST_RCON_TIMEOUT') return 'timeout';
+  if (err instanceof GustError && err.code === 'GUST_COMMAND_PARSE') return 'parse';
   // gamedig reports "Failed all N attempts"; the attempts' own errors are only in the stack.
   const msg = err instanceof Error ? `${err.message}\n${err.stack ?? ''}` : String(err);
   if (/ECONNREFUSED|EHOSTUNREACH|ENETUNREACH/.test(msg)) return 'refused';
@@ -125,8 +127,10 @@ export function createQuerySource(ctx: AgentContext): Component {
 
   async function run(probe: Probe): Promise<void> {
     try {
-      const result = await queryWithDeadline(probe.server);
-      if (!stopped) ctx.state.recordSuccess(probe.server.id, 'query', observationOf(result));
+      const observation = observationOf(await queryWithDeadline(probe.server));
+      const problem = implausible(observation);
+      if (problem) throw new GustError('GUST_COMMAND_PARSE', problem);
+      if (!stopped) ctx.state.recordSuccess(probe.server.id, 'query', observation);
     } catch (err) {
       const message = `query ${probe.server.query!.type}: ${errorMessage(err)}`;
       ctx.logger.debug({ server: probe.server.id, err: message }, 'query failed');
