@@ -1,0 +1,104 @@
+/**
+ * One discovery pass over every enabled source: game processes, LinuxGSM instances (which
+ * claim the processes running in their serverfiles), Docker containers. Gives each server a
+ * stable, valid id and drops the second of two finds with the same id or RCON endpoint.
+ */
+import path from 'node:path';
+import type { DiscoveryConfig } from '../config/schema.ts';
+import { errorMessage } from '../errors.ts';
+import { DockerUnavailable, findContainers } from './docker.ts';
+import { FileReader } from './files.ts';
+import { dirName, disambiguate, serverId } from './ids.ts';
+import { findLinuxGsmInstances, matchInstances } from './linuxgsm.ts';
+import { findGameProcesses, processOrigin, type GameProcess } from './processes.ts';
+import type { Candidate } from './games/types.ts';
+import type { DiscoverySource, Found, RawServer } from './types.ts';
+
+export interface DiscoveryRun {
+  found: Found[];
+  failures: Array<{ source: DiscoverySource; error: string }>;
+}
+
+export async function runDiscovery(config: Pick<DiscoveryConfig, 'processes' | 'linuxgsm' | 'docker'>): Promise<DiscoveryRun> {
+  const failures: DiscoveryRun['failures'] = [];
+  const found: Found[] = [];
+  const attempt = async <T>(source: DiscoverySource, fn: () => Promise<T>): Promise<T | undefined> => {
+    try {
+      return await fn();
+    } catch (err) {
+      if (!(err instanceof DockerUnavailable)) failures.push({ source, error: errorMessage(err) });
+      return undefined;
+    }
+  };
+
+  const wantProcesses = config.processes || config.linuxgsm.length > 0;
+  const processes = (wantProcesses ? await attempt('process', findGameProcesses) : undefined) ?? [];
+  let unclaimed: GameProcess[] = processes;
+
+  if (config.linuxgsm.length > 0) {
+    await attempt('linuxgsm', async () => {
+      const files = new FileReader();
+      const matches = matchInstances(await findLinuxGsmInstances(config.linuxgsm, files), processes);
+      unclaimed = processes.filter((p) => !matches.some((m) => m.process === p));
+      for (const { instance, process } of matches) {
+        const candidate = structuredClone(process.candidate);
+        const { server, notes } = candidate;
+        candidate.idFrom = instance.instance;
+        notes.unshift(`LinuxGSM ${instance.gameserver} instance "${instance.instance}" in ${instance.dir} (pid ${process.facts.pid})`);
+        const consoleLog = path.join(instance.dir, 'log', 'console', `${instance.instance}-console.log`);
+        server.logs = [...(server.logs ?? []), { path: consoleLog }];
+        notes.push(`console log ${consoleLog}`);
+        const rconPassword = instance.vars.get('rconpassword');
+        if (server.rcon && rconPassword) {
+          server.rcon.password_from = { file: rconPassword.file, key: 'rconpassword' };
+          notes.push(`rcon password from rconpassword in ${rconPassword.file}`);
+        }
+        found.push(toFound('linuxgsm', `LinuxGSM ${instance.dir} ${instance.instance}`, candidate, [...files.problems, ...process.problems], instance.dir));
+      }
+    });
+  }
+  if (config.processes) {
+    for (const p of unclaimed) found.push(toFound('process', processOrigin(p.facts), p.candidate, p.problems, p.facts.cwd ?? p.facts.binDir ?? ''));
+  }
+  if (config.docker) {
+    const containers = (await attempt('docker', () => findContainers(config.docker))) ?? [];
+    for (const c of containers) {
+      const f = toFound('docker', `container ${c.container}`, c.candidate, c.problems, c.container);
+      if (c.inlinePassword) f.inlinePassword = c.inlinePassword;
+      found.push(f);
+    }
+  }
+  return { found: unique(found), failures };
+}
+
+function toFound(source: DiscoverySource, from: string, candidate: Candidate, problems: string[], dir: string): Found {
+  const fallback = candidate.idFrom || (dir ? dirName(dir) : '');
+  const server: RawServer = { id: serverId(fallback, candidate.server.game), ...candidate.server };
+  if (server.name === undefined) delete server.name;
+  return { source, key: `${source}:${dir}`, from, server, notes: candidate.notes, problems };
+}
+
+/** The first of two finds with the same RCON endpoint wins; ids that collide get a stable suffix. */
+function unique(found: Found[]): Found[] {
+  const endpoints = new Set<string>();
+  const ids = new Set<string>();
+  const out: Found[] = [];
+  for (const f of found) {
+    const endpoint = rconEndpoint(f.server);
+    if (endpoint && endpoints.has(endpoint)) continue;
+    if (endpoint) endpoints.add(endpoint);
+    if (ids.has(f.server.id)) f.server.id = disambiguate(f.server.id, f.key);
+    ids.add(f.server.id);
+    out.push(f);
+  }
+  return out;
+}
+
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1', '0.0.0.0']);
+
+/** `host:port` of a server's RCON, loopback names folded together; undefined without RCON. */
+export function rconEndpoint(server: { rcon?: { host?: string; port?: number } }): string | undefined {
+  if (!server.rcon?.port) return undefined;
+  const host = server.rcon.host ?? '127.0.0.1';
+  return `${LOOPBACK.has(host) ? 'loopback' : host}:${server.rcon.port}`;
+}
