@@ -1,5 +1,5 @@
 /**
- * CLI: gust-agent [run] [--config PATH] | check-config | parse | rules | --version
+ * CLI: gust-agent [run] [--config PATH] | check-config | discover | parse | rules | --version
  */
 import { parseArgs } from 'node:util';
 import { errorMessage, GustError } from './errors.ts';
@@ -10,6 +10,7 @@ const USAGE = `Usage:
   gust-agent check-config [--config PATH]   validate a config file and exit
   gust-agent parse --game GAME [--rules FILE] LOGFILE...
                                             run log files through the extraction rules once and print the exposition
+  gust-agent discover [--config PATH]       print the game servers found on this host as a servers: block
   gust-agent rules [--config PATH] [--out DIR]
                                             render Prometheus alerting and recording rules from the alert thresholds
   gust-agent --version
@@ -23,6 +24,7 @@ export async function main(argv: string[]): Promise<number> {
     'check-config': async (a) => (await import('./cli/check-config.ts')).checkConfigCommand(a),
     parse: async (a) => (await import('./cli/parse.ts')).parseCommand(a),
     rules: async (a) => (await import('./cli/rules.ts')).rulesCommand(a),
+    discover: async (a) => (await import('./cli/discover.ts')).discoverCommand(a),
   };
   const first = argv[0];
   if (first === '--version' || first === '-v') {

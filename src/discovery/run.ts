@@ -46,7 +46,7 @@ export async function runDiscovery(config: Pick<DiscoveryConfig, 'processes' | '
         candidate.idFrom = instance.instance;
         notes.unshift(`LinuxGSM ${instance.gameserver} instance "${instance.instance}" in ${instance.dir} (pid ${process.facts.pid})`);
         const consoleLog = path.join(instance.dir, 'log', 'console', `${instance.instance}-console.log`);
-        server.logs = [...(server.logs ?? []), { path: consoleLog }];
+        if (!server.logs?.some((l) => l.path === consoleLog)) server.logs = [...(server.logs ?? []), { path: consoleLog }];
         notes.push(`console log ${consoleLog}`);
         const rconPassword = instance.vars.get('rconpassword');
         if (server.rcon && rconPassword) {
@@ -73,8 +73,9 @@ export async function runDiscovery(config: Pick<DiscoveryConfig, 'processes' | '
 
 function toFound(source: DiscoverySource, from: string, candidate: Candidate, problems: string[], dir: string): Found {
   const fallback = candidate.idFrom || (dir ? dirName(dir) : '');
-  const server: RawServer = { id: serverId(fallback, candidate.server.game), ...candidate.server };
-  if (server.name === undefined) delete server.name;
+  const { name, game, logs, rcon, commands, query, process } = candidate.server;
+  // Key order as users write them (the order `discover` prints).
+  const server = JSON.parse(JSON.stringify({ id: serverId(fallback, game), name, game, logs, rcon, commands, query, process })) as RawServer;
   return { source, key: `${source}:${dir}`, from, server, notes: candidate.notes, problems };
 }
 
