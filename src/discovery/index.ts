@@ -71,7 +71,10 @@ export function createDiscovery(ctx: AgentContext, apply: (servers: ServerConfig
         ctx.logger.warn({ server: f.server.id, problem }, 'discovery could not read a file; the server is added with what could be read');
       }
       const signature = createHash('sha256').update(JSON.stringify(f.server)).update(made.server.rcon?.password?.reveal() ?? '').digest('hex');
-      known.set(f.server.id, { found: { ...f, problems: all }, server: made.server, signature, lastSeenMs: now });
+      const previous = known.get(f.server.id);
+      // The same server keeps its config object: the agent's config holds it (see providers.discovered).
+      const server = previous?.signature === signature ? previous.server : made.server;
+      known.set(f.server.id, { found: { ...f, problems: all }, server, signature, lastSeenMs: now });
     }
     unreadable.set(problems);
     for (const [id, k] of known) {
