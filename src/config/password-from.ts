@@ -48,13 +48,17 @@ export function readPasswordFrom(ref: z.output<typeof passwordFromSchema>, baseD
   }
   const values = new Set<string>();
   let seen = 0;
-  for (const argv of commandLines(ref.process, ref.cwd)) {
+  const { lines, hidden } = commandLines(ref.process, ref.cwd);
+  for (const argv of lines) {
     seen++;
     const value = commandLineValue(argv, ref.arg);
     if (value !== undefined) values.add(value);
   }
   const where = `${ref.process}${ref.cwd ? ` in ${ref.cwd}` : ''}`;
-  if (seen === 0) return { error: `no running process ${where} (password_from reads its command line)` };
+  if (seen === 0) {
+    const why = hidden > 0 ? `; the working directory of ${hidden} process(es) named ${ref.process} may not be read (run as the game's user or with CAP_SYS_PTRACE)` : '';
+    return { error: `no running process ${where} (password_from reads its command line)${why}` };
+  }
   if (values.size === 0) return { error: `the command line of ${where} has no ${ref.arg}` };
   if (values.size > 1) return { error: `${seen} processes ${where} have different ${ref.arg} values; add cwd` };
   return { value: [...values][0]! };
@@ -70,19 +74,29 @@ export function commandLineValue(argv: readonly string[], arg: string): string |
 }
 
 /** argv of every process named `name` (comm, cut at 15 characters, or argv[0] basename). */
-function commandLines(name: string, cwd: string | undefined): string[][] {
+function commandLines(name: string, cwd: string | undefined): { lines: string[][]; hidden: number } {
   const out: string[][] = [];
+  let hidden = 0;
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
       const comm = readFileSync(`/proc/${entry}/comm`, 'utf8').trim();
       const argv = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0').slice(0, -1);
       if (comm !== name.slice(0, 15) && path.basename(argv[0] ?? '') !== name) continue;
-      if (cwd !== undefined && readlinkSync(`/proc/${entry}/cwd`) !== path.resolve(cwd)) continue;
+      if (cwd !== undefined) {
+        let dir: string;
+        try {
+          dir = readlinkSync(`/proc/${entry}/cwd`);
+        } catch {
+          hidden++;
+          continue;
+        }
+        if (dir !== path.resolve(cwd)) continue;
+      }
       out.push(argv);
     } catch {
-      /* ended while we looked, or not ours to read */
+      /* ended while we looked */
     }
   }
-  return out;
+  return { lines: out, hidden };
 }
