@@ -164,36 +164,40 @@ describe('running processes', () => {
 });
 
 describe('LinuxGSM', () => {
-  const home = tempDir('gust-lgsm-');
-  let game: GameProcess;
-  after(() => game?.stop());
+  const homes = tempDir('gust-lgsm-');
+  const games: GameProcess[] = [];
+  after(() => Promise.all(games.map((g) => g.stop())));
 
-  test('an instance whose server runs under serverfiles: instance name as id, console log, password from the LinuxGSM config', async () => {
-    writeFiles(path.join(home, 'lgsm/config-lgsm/rustserver'), {
+  test('instances whose servers run under serverfiles: instance name as id, console log, password from the LinuxGSM config', async () => {
+    const rustHome = path.join(homes, 'rustuser');
+    writeFiles(path.join(rustHome, 'lgsm/config-lgsm/rustserver'), {
       '_default.cfg': '#### Game Server Settings ####\nip="0.0.0.0"\nport="28215"\nrconport="28216"\nrconpassword="CHANGE_ME"\nrconweb="1"\nservername="Rust"\n',
       'common.cfg': '# common settings\n',
       'rustserver.cfg': '# instance settings\nrconpassword="lgsm pw"\n',
     });
-    writeFiles(home, { 'log/console/rustserver-console.log': '' });
-    const serverfiles = path.join(home, 'serverfiles');
-    game = await startGame(path.join(serverfiles, 'RustDedicated'), [
+    games.push(await startGame(path.join(rustHome, 'serverfiles/RustDedicated'), [
       '-batchmode', '+server.ip', '0.0.0.0', '+server.port', '28215', '+rcon.ip', '0.0.0.0', '+rcon.port', '28216', '+rcon.web', '1',
-      '+rcon.password', 'lgsm pw', '+server.identity', 'rustserver', '-logfile', `${home}/log/console/rustserver-console.log`,
-    ], serverfiles, './RustDedicated');
-    // The process source alone would find it too; LinuxGSM claims it.
-    const { found, failures } = await runDiscovery({ processes: true, linuxgsm: [path.join(path.dirname(home), '*')], docker: '' });
+      '+rcon.password', 'lgsm pw', '+server.identity', 'rustserver', '-logfile', `${rustHome}/log/console/rustserver-console.log`,
+    ], path.join(rustHome, 'serverfiles'), './RustDedicated'));
+    // Valheim has no RCON endpoint to tell two finds apart: only LinuxGSM claiming its process does.
+    const vhHome = path.join(homes, 'vhuser');
+    writeFiles(path.join(vhHome, 'lgsm/config-lgsm/vhserver'), { '_default.cfg': 'port="2556"\nservername="Valheim"\nworldname="Dedicated"\n', 'vhserver.cfg': '' });
+    games.push(await startGame(path.join(vhHome, 'serverfiles/valheim_server.x86_64'), ['-name', 'Valheim', '-port', '2556', '-world', 'Dedicated'], path.join(vhHome, 'serverfiles'), './valheim_server.x86_64'));
+
+    const { found, failures } = await runDiscovery({ processes: true, linuxgsm: [path.join(homes, '*')], docker: '' });
     assert.deepEqual(failures, []);
-    const f = foundIn(found, home);
-    assert.equal(f.source, 'linuxgsm');
-    assert.equal(found.filter((x) => x.key.includes(home) || x.from.includes(home)).length, 1);
-    assert.equal(f.server.id, 'rustserver');
-    assert.deepEqual(f.server.rcon, { transport: 'webrcon', port: 28216, password_from: { file: path.join(home, 'lgsm/config-lgsm/rustserver/rustserver.cfg'), key: 'rconpassword' } });
-    assert.deepEqual(f.server.logs, [{ path: path.join(home, 'log/console/rustserver-console.log') }]);
-    assert.equal(password(f), 'lgsm pw');
+    const rust = foundIn(found, rustHome);
+    assert.equal(rust.source, 'linuxgsm');
+    assert.equal(rust.server.id, 'rustserver');
+    assert.deepEqual(rust.server.rcon, { transport: 'webrcon', port: 28216, password_from: { file: path.join(rustHome, 'lgsm/config-lgsm/rustserver/rustserver.cfg'), key: 'rconpassword' } });
+    assert.deepEqual(rust.server.logs, [{ path: path.join(rustHome, 'log/console/rustserver-console.log') }]);
+    assert.equal(password(rust), 'lgsm pw');
+    const mine = found.filter((x) => x.key.includes(homes) || x.from.includes(homes));
+    assert.deepEqual(mine.map((x) => `${x.source}:${x.server.id}`).sort(), ['linuxgsm:rustserver', 'linuxgsm:vhserver']);
     // Stopped: the instance is not reported (its files stay).
-    await game.stop();
-    const afterStop = await runDiscovery({ processes: true, linuxgsm: [home], docker: '' });
-    assert.equal(afterStop.found.some((x) => x.key.includes(home)), false);
+    await games[0]!.stop();
+    const afterStop = await runDiscovery({ processes: true, linuxgsm: [path.join(homes, '*')], docker: '' });
+    assert.deepEqual(afterStop.found.filter((x) => x.key.includes(homes)).map((x) => x.server.id), ['vhserver']);
   });
 });
 
