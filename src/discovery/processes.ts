@@ -6,7 +6,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { FileReader } from './files.ts';
-import { probeFor } from './games/index.ts';
+import { probesNamed } from './games/index.ts';
 import type { Candidate, GameProbe, ProcessFacts } from './games/types.ts';
 
 export interface GameProcess {
@@ -29,11 +29,12 @@ export async function findGameProcesses(): Promise<GameProcess[]> {
       let argv: string[];
       try {
         comm = (await readFile(`/proc/${pid}/comm`, 'utf8')).trim();
+        if (probesNamed(comm).length === 0) return;
         argv = (await readFile(`/proc/${pid}/cmdline`, 'utf8')).split('\0').slice(0, -1);
       } catch {
         return; // ended while we looked
       }
-      const probe = probeFor(comm, path.basename(argv[0] ?? ''), argv);
+      const probe = probesNamed(comm).find((g) => g.matches?.(argv) ?? true);
       if (!probe) return;
       if (await inContainer(pid)) return;
       const files = new FileReader();

@@ -6,11 +6,11 @@
 import path from 'node:path';
 import { arkUrlOptions, isTrue } from '../formats.ts';
 import { dirName } from '../ids.ts';
-import { named, portOf, type Candidate, type GameProbe } from './types.ts';
+import { portOf, type Candidate, type GameProbe } from './types.ts';
 
 export const ark: GameProbe = {
   game: 'ark',
-  matches: (comm, exe) => named(comm, exe, 'ShooterGameServer'),
+  comm: /^ShooterGameServ$/,
   async inspect(p, files) {
     const notes: string[] = [];
     const root = p.binDir ? path.resolve(p.binDir, '..', '..', '..') : undefined;

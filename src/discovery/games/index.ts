@@ -8,6 +8,5 @@ import type { GameProbe } from './types.ts';
 
 export const GAME_PROBES: readonly GameProbe[] = [rust, minecraft, source, valheim, ark, palworld];
 
-export function probeFor(comm: string, exe: string, argv: readonly string[]): GameProbe | undefined {
-  return GAME_PROBES.find((g) => g.matches(comm, exe, argv));
-}
+/** The games whose server could run under this comm (only their command lines need reading). */
+export const probesNamed = (comm: string) => GAME_PROBES.filter((g) => g.comm.test(comm));

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { isTrue } from '../formats.ts';
 import type { FileReader } from '../files.ts';
 import { dirName } from '../ids.ts';
-import { named, portOf, type Candidate, type GameProbe } from './types.ts';
+import { portOf, type Candidate, type GameProbe } from './types.ts';
 
 const SERVER_JAR = /(^|[/\\])(minecraft_server|server|paper|spigot|craftbukkit|purpur|folia|fabric-server-launch|fabric-server|forge|neoforge|quilt-server-launch|mohist|arclight)[^/\\]*\.jar$/i;
 const FORGE_ARGS = /^@.*libraries\/net\/(minecraftforge\/forge|neoforged\/neoforge|neoforged\/forge)\//;
@@ -27,7 +27,8 @@ export function minecraftFlavour(argv: readonly string[]): string | undefined {
 
 export const minecraft: GameProbe = {
   game: 'minecraft',
-  matches: (comm, exe, argv) => (named(comm, exe, 'java') || comm === 'java') && minecraftFlavour(argv) !== undefined,
+  comm: /^java$/,
+  matches: (argv) => minecraftFlavour(argv) !== undefined,
   async inspect(p, files) {
     const flavour = minecraftFlavour(p.argv) ?? 'vanilla';
     const found = p.cwd ? await minecraftFromDir(p.cwd, files) : { idFrom: '', server: { game: 'minecraft' as const }, notes: ['working directory unreadable: server.properties not read'] };

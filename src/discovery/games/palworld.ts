@@ -9,7 +9,7 @@ import { portOf, type Candidate, type GameProbe } from './types.ts';
 
 export const palworld: GameProbe = {
   game: 'palworld',
-  matches: (comm, exe) => exe.startsWith('PalServer-Linux') || comm.startsWith('PalServer-Linux'),
+  comm: /^PalServer-Linux$/,
   async inspect(p, files) {
     const notes: string[] = [];
     const root = p.binDir ? path.resolve(p.binDir, '..', '..', '..') : undefined;

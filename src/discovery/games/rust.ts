@@ -1,11 +1,11 @@
 /** Rust: RustDedicated with +server.port, +rcon.port, +rcon.password, +rcon.web, +server.identity, -logfile. */
 import path from 'node:path';
 import { argValue } from '../formats.ts';
-import { named, portOf, type Candidate, type GameProbe } from './types.ts';
+import { portOf, type Candidate, type GameProbe } from './types.ts';
 
 export const rust: GameProbe = {
   game: 'rust',
-  matches: (comm, exe) => named(comm, exe, 'RustDedicated'),
+  comm: /^RustDedicated$/,
   async inspect(p) {
     const notes: string[] = [];
     const arg = (flag: string) => argValue(p.argv, flag, flag.replace(/^\+/, '-'));

@@ -2,16 +2,15 @@
 import path from 'node:path';
 import { argValue } from '../formats.ts';
 import { dirName } from '../ids.ts';
-import { named, portOf, type Candidate, type GameProbe } from './types.ts';
+import { portOf, type Candidate, type GameProbe } from './types.ts';
 
 const QUERY_TYPES: Record<string, string> = { csgo: 'csgo', cs2: 'counterstrike2', tf: 'teamfortress2', garrysmod: 'garrysmod', cstrike: 'counterstrike16' };
 
 export const source: GameProbe = {
   game: 'source',
-  matches: (comm, exe) => named(comm, exe, 'srcds_linux') || named(comm, exe, 'cs2'),
+  comm: /^(srcds_linux|cs2)$/,
   async inspect(p, files) {
-    const exe = path.basename(p.argv[0] ?? '');
-    const cs2 = exe === 'cs2' || p.comm === 'cs2';
+    const cs2 = p.comm === 'cs2';
     const name = cs2 ? 'cs2' : 'srcds_linux';
     const notes: string[] = [];
     const gameDir = argValue(p.argv, '-game') ?? (cs2 ? 'csgo' : undefined);

@@ -24,13 +24,12 @@ export interface Candidate {
 /** One game's process signature and how to read its settings. */
 export interface GameProbe {
   game: Game;
-  /** Whether the process (comm, argv[0] basename, argv) is this game's server. */
-  matches(comm: string, exe: string, argv: readonly string[]): boolean;
+  /** The server's /proc/PID/comm: its executable's name cut at 15 characters. */
+  comm: RegExp;
+  /** When the name alone does not tell (java): whether the command line is this game's server. */
+  matches?(argv: readonly string[]): boolean;
   inspect(process: ProcessFacts, files: FileReader): Promise<Candidate>;
 }
-
-/** comm is the executable name cut at 15 characters. */
-export const named = (comm: string, exe: string, name: string) => exe === name || comm === name.slice(0, 15);
 
 export function portOf(value: string | undefined): number | undefined {
   const n = value === undefined ? NaN : Number(value.trim());

@@ -1,11 +1,11 @@
 /** Valheim: valheim_server.x86_64 with -name, -port, -world, -logFile; no RCON, Steam query on port + 1. */
 import path from 'node:path';
 import { argValue } from '../formats.ts';
-import { named, portOf, type Candidate, type GameProbe } from './types.ts';
+import { portOf, type Candidate, type GameProbe } from './types.ts';
 
 export const valheim: GameProbe = {
   game: 'valheim',
-  matches: (comm, exe) => named(comm, exe, 'valheim_server.x86_64'),
+  comm: /^valheim_server\.$/,
   async inspect(p) {
     const world = argValue(p.argv, '-world');
     const port = portOf(argValue(p.argv, '-port')) ?? 2456;
