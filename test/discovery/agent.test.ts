@@ -5,7 +5,7 @@
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { chmodSync, writeFileSync } from 'node:fs';
+import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { eventually, seriesValue, startAgent, tempDir, type TestAgent } from '../support/agent.ts';
@@ -114,6 +114,18 @@ servers:
     assert.equal(lobby?.discovered, null);
     assert.equal(servers.some((s) => s.id === 'creative'), false);
     assert.ok(servers.some((s) => s.id === 'mc-main'));
+
+    // A reload of the file keeps the discovered servers; without mc-main, creative is no longer shadowed.
+    const header = readFileSync(agent.configPath, 'utf8').split('\nservers:')[0];
+    writeFileSync(agent.configPath, `${header}\nservers:\n  - { id: lobby, name: Configured Lobby, game: minecraft }\n`);
+    assert.deepEqual(await agent.agent.reload(), { ok: true });
+    const ids = async () => ((await (await fetch(`${agent.url}/api/v1/servers`)).json()) as Servers).servers.map((s) => `${s.id}:${s.discovered?.source ?? 'configured'}`).filter((s) => /^(lobby|creative|mc-main):/.test(s)).sort();
+    assert.deepEqual(await ids(), ['creative:process', 'lobby:configured']);
+    await eventually(async () => seriesValue(await agent.scrape(), 'gust_players_online{server="creative"}') === 2, 10_000, 'creative polled');
+    // Discovery turned off by a reload: only the configured server stays.
+    writeFileSync(agent.configPath, readFileSync(agent.configPath, 'utf8').replace('enabled: true', 'enabled: false'));
+    assert.deepEqual(await agent.agent.reload(), { ok: true });
+    await eventually(async () => (await ids()).join() === 'lobby:configured', 5_000, 'discovered servers dropped');
   });
 
   test('discover output pasted into a config passes check-config and gives the same servers', async () => {
