@@ -1,4 +1,4 @@
-import { parseCommonArgs } from '../main.ts';
+import { parseCommonArgs } from './args.ts';
 import { loadConfigFile, resolveConfigPath } from '../config/load.ts';
 import { ConfigError, GustError } from '../errors.ts';
 

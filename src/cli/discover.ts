@@ -6,7 +6,7 @@
  * the way the running agent leaves them out (same id or RCON endpoint).
  */
 import { existsSync } from 'node:fs';
-import { parseCommonArgs } from '../main.ts';
+import { parseCommonArgs } from './args.ts';
 import { loadConfigFile, parseConfig, resolveConfigPath } from '../config/load.ts';
 import { runDiscovery, rconEndpoint } from '../discovery/run.ts';
 import { renderServers } from '../discovery/render.ts';

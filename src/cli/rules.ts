@@ -5,7 +5,7 @@
  */
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { parseCommonArgs } from '../main.ts';
+import { parseCommonArgs } from './args.ts';
 import { loadConfigFile, parseConfig, resolveConfigPath } from '../config/load.ts';
 import { renderRuleFiles } from '../alerts/render-rules.ts';
 

@@ -4,20 +4,13 @@
  */
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
-import type { AgentContext } from '../agent/context.ts';
+import type { HttpDeps } from './deps.ts';
 import { createHttpMetrics } from '../metrics/http.ts';
 import { requireToken } from './auth.ts';
 import { landingRoute } from './routes/landing.ts';
 import { healthRoutes } from './routes/health.ts';
 import { metricsRoute } from './routes/metrics.ts';
 import { apiRoutes } from './routes/api.ts';
-
-export interface HttpDeps {
-  ctx: AgentContext;
-  isReady(): boolean;
-  /** Re-read and apply the config file; resolves with the error message when it was rejected. */
-  reload(): Promise<{ ok: true } | { ok: false; error: string }>;
-}
 
 export async function createHttpServer(deps: HttpDeps, logger: Logger): Promise<FastifyInstance> {
   const { ctx } = deps;

@@ -10,7 +10,7 @@ import { errorMessage } from '../../errors.ts';
 import { requireToken } from '../auth.ts';
 import { collectRoutes, openApiDocument, type ApiRoute } from '../openapi.ts';
 import { RequestWindow } from '../request-window.ts';
-import type { HttpDeps } from '../server.ts';
+import type { HttpDeps } from '../deps.ts';
 import { alertRoutes } from './api/alerts.ts';
 import { cacheRoutes } from './api/cache.ts';
 import { serverRoutes, sendError } from './api/servers.ts';

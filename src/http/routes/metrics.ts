@@ -1,5 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
-import type { HttpDeps } from '../server.ts';
+import type { HttpDeps } from '../deps.ts';
 import { requireToken } from '../auth.ts';
 import { Readable } from 'node:stream';
 import { renderExpositionChunks } from '../exposition.ts';
