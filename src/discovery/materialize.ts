@@ -3,7 +3,7 @@
  * one, its password read from the reference the way the config loader reads password_from.
  */
 import { serverSchema, type Config, type ServerConfig } from '../config/schema.ts';
-import { passwordFromSchema, readPasswordFrom } from '../config/password-from.ts';
+import { commandLineValue, passwordFromSchema, readPasswordFrom } from '../config/password-from.ts';
 import { rconEndpoint } from './run.ts';
 import type { Found } from './types.ts';
 
@@ -11,7 +11,10 @@ export function materialize(found: Found): { server: ServerConfig; problems: str
   const raw = structuredClone(found.server) as Found['server'] & { rcon?: { password?: string; password_from?: unknown } };
   const problems: string[] = [];
   if (raw.rcon?.password_from) {
-    const result = readPasswordFrom(passwordFromSchema.parse(raw.rcon.password_from), '/');
+    const ref = passwordFromSchema.parse(raw.rcon.password_from);
+    // The command line of the very process it was found as: no second scan of /proc.
+    const fromArgv = 'process' in ref && found.argv ? commandLineValue(found.argv, ref.arg) : undefined;
+    const result = fromArgv !== undefined ? { value: fromArgv } : readPasswordFrom(ref, '/');
     if ('value' in result) raw.rcon.password = result.value;
     else problems.push(`rcon password: ${result.error}`);
     delete raw.rcon.password_from;

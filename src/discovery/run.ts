@@ -6,7 +6,8 @@
 import path from 'node:path';
 import type { DiscoveryConfig } from '../config/schema.ts';
 import { errorMessage } from '../errors.ts';
-import { DockerUnavailable, findContainers } from './docker.ts';
+import { findContainers } from './docker.ts';
+import { DockerUnavailable } from './docker-api.ts';
 import { FileReader } from './files.ts';
 import { dirName, disambiguate, serverId } from './ids.ts';
 import { findLinuxGsmInstances, matchInstances } from './linuxgsm.ts';
@@ -53,12 +54,12 @@ export async function runDiscovery(config: Pick<DiscoveryConfig, 'processes' | '
           server.rcon.password_from = { file: rconPassword.file, key: 'rconpassword' };
           notes.push(`rcon password from rconpassword in ${rconPassword.file}`);
         }
-        found.push(toFound('linuxgsm', `LinuxGSM ${instance.dir} ${instance.instance}`, candidate, [...files.problems, ...process.problems], instance.dir));
+        found.push({ ...toFound('linuxgsm', `LinuxGSM ${instance.dir} ${instance.instance}`, candidate, [...files.problems, ...process.problems], instance.dir), argv: process.facts.argv });
       }
     });
   }
   if (config.processes) {
-    for (const p of unclaimed) found.push(toFound('process', processOrigin(p.facts), p.candidate, p.problems, p.facts.cwd ?? p.facts.binDir ?? ''));
+    for (const p of unclaimed) found.push({ ...toFound('process', processOrigin(p.facts), p.candidate, p.problems, p.facts.cwd ?? p.facts.binDir ?? ''), argv: p.facts.argv });
   }
   if (config.docker) {
     const containers = (await attempt('docker', () => findContainers(config.docker))) ?? [];

@@ -43,4 +43,6 @@ export interface Found {
   /** Files that could not be read (file, error, permission needed). */
   problems: string[];
   inlinePassword?: InlinePassword;
+  /** The command line of the process it was found as (may hold a password: memory only, never printed). */
+  argv?: string[];
 }
