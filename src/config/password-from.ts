@@ -46,21 +46,15 @@ export function readPasswordFrom(ref: z.output<typeof passwordFromSchema>, baseD
     const value = parseSettings(text, ref.format ?? formatOf(file)).get(ref.key);
     return value === undefined ? { error: `${JSON.stringify(file)} has no key "${ref.key}"` } : { value };
   }
-  const values = new Set<string>();
-  let seen = 0;
   const { lines, hidden } = commandLines(ref.process, ref.cwd);
-  for (const argv of lines) {
-    seen++;
-    const value = commandLineValue(argv, ref.arg);
-    if (value !== undefined) values.add(value);
-  }
+  const values = new Set(lines.map((argv) => commandLineValue(argv, ref.arg)).filter((v) => v !== undefined));
   const where = `${ref.process}${ref.cwd ? ` in ${ref.cwd}` : ''}`;
-  if (seen === 0) {
+  if (lines.length === 0) {
     const why = hidden > 0 ? `; the working directory of ${hidden} process(es) named ${ref.process} may not be read (run as the game's user or with CAP_SYS_PTRACE)` : '';
     return { error: `no running process ${where} (password_from reads its command line)${why}` };
   }
   if (values.size === 0) return { error: `the command line of ${where} has no ${ref.arg}` };
-  if (values.size > 1) return { error: `${seen} processes ${where} have different ${ref.arg} values; add cwd` };
+  if (values.size > 1) return { error: `${lines.length} processes ${where} have different ${ref.arg} values; add cwd` };
   return { value: [...values][0]! };
 }
 

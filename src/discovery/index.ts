@@ -39,7 +39,14 @@ export function createDiscovery(ctx: AgentContext, apply: (servers: ServerConfig
   }
 
   const known = new Map<string, Known>();
+  // Each problem is logged once (not every pass); bounded, since messages may name pids.
   const reported = new Set<string>();
+  const firstTime = (message: string) => {
+    if (reported.has(message)) return false;
+    if (reported.size >= 1000) reported.clear();
+    reported.add(message);
+    return true;
+  };
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> | undefined;
   let active: { interval: number } | undefined;
@@ -60,15 +67,13 @@ export function createDiscovery(ctx: AgentContext, apply: (servers: ServerConfig
     for (const f of result.found) {
       const made = materialize(f);
       if ('error' in made) {
-        ctx.logger.warn({ server: f.server.id, from: f.from, err: made.error }, 'discovered server is not valid; left out');
+        if (firstTime(`${f.server.id}: ${made.error}`)) ctx.logger.warn({ server: f.server.id, from: f.from, err: made.error }, 'discovered server is not valid; left out');
         continue;
       }
       const all = [...f.problems, ...made.problems];
       problems += all.length;
       for (const problem of all) {
-        if (reported.has(problem)) continue;
-        reported.add(problem);
-        ctx.logger.warn({ server: f.server.id, problem }, 'discovery could not read a file; the server is added with what could be read');
+        if (firstTime(problem)) ctx.logger.warn({ server: f.server.id, problem }, 'discovery could not read a file; the server is added with what could be read');
       }
       const signature = createHash('sha256').update(JSON.stringify(f.server)).update(made.server.rcon?.password?.reveal() ?? '').digest('hex');
       const previous = known.get(f.server.id);

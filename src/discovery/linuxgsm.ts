@@ -9,6 +9,7 @@ import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { FileReader } from './files.ts';
 import type { GameProcess } from './processes.ts';
+import type { Candidate } from './games/types.ts';
 
 export interface LinuxGsmInstance {
   dir: string;
@@ -59,6 +60,23 @@ export function matchInstances(instances: readonly LinuxGsmInstance[], processes
     matches.push({ instance, process });
   }
   return matches;
+}
+
+/** The instance's server as its process shows it, with LinuxGSM's id, console log and password file. */
+export function linuxGsmCandidate({ instance, process }: LinuxGsmMatch): Candidate {
+  const candidate = structuredClone(process.candidate);
+  const { server, notes } = candidate;
+  candidate.idFrom = instance.instance;
+  notes.unshift(`LinuxGSM ${instance.gameserver} instance "${instance.instance}" in ${instance.dir} (pid ${process.facts.pid})`);
+  const consoleLog = path.join(instance.dir, 'log', 'console', `${instance.instance}-console.log`);
+  if (!server.logs?.some((l) => l.path === consoleLog)) server.logs = [...(server.logs ?? []), { path: consoleLog }];
+  notes.push(`console log ${consoleLog}`);
+  const rconPassword = instance.vars.get('rconpassword');
+  if (server.rcon && rconPassword) {
+    server.rcon.password_from = { file: rconPassword.file, key: 'rconpassword' };
+    notes.push(`rcon password from rconpassword in ${rconPassword.file}`);
+  }
+  return candidate;
 }
 
 /** `/home/*`: `*` stands for one directory level. */

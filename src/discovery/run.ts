@@ -3,14 +3,13 @@
  * claim the processes running in their serverfiles), Docker containers. Gives each server a
  * stable, valid id and drops the second of two finds with the same id or RCON endpoint.
  */
-import path from 'node:path';
 import type { DiscoveryConfig } from '../config/schema.ts';
 import { errorMessage } from '../errors.ts';
 import { findContainers } from './docker.ts';
 import { DockerUnavailable } from './docker-api.ts';
 import { FileReader } from './files.ts';
 import { dirName, disambiguate, serverId } from './ids.ts';
-import { findLinuxGsmInstances, matchInstances } from './linuxgsm.ts';
+import { findLinuxGsmInstances, linuxGsmCandidate, matchInstances } from './linuxgsm.ts';
 import { findGameProcesses, processOrigin, type GameProcess } from './processes.ts';
 import type { Candidate } from './games/types.ts';
 import type { DiscoverySource, Found, RawServer } from './types.ts';
@@ -41,20 +40,10 @@ export async function runDiscovery(config: Pick<DiscoveryConfig, 'processes' | '
       const files = new FileReader();
       const matches = matchInstances(await findLinuxGsmInstances(config.linuxgsm, files), processes);
       unclaimed = processes.filter((p) => !matches.some((m) => m.process === p));
-      for (const { instance, process } of matches) {
-        const candidate = structuredClone(process.candidate);
-        const { server, notes } = candidate;
-        candidate.idFrom = instance.instance;
-        notes.unshift(`LinuxGSM ${instance.gameserver} instance "${instance.instance}" in ${instance.dir} (pid ${process.facts.pid})`);
-        const consoleLog = path.join(instance.dir, 'log', 'console', `${instance.instance}-console.log`);
-        if (!server.logs?.some((l) => l.path === consoleLog)) server.logs = [...(server.logs ?? []), { path: consoleLog }];
-        notes.push(`console log ${consoleLog}`);
-        const rconPassword = instance.vars.get('rconpassword');
-        if (server.rcon && rconPassword) {
-          server.rcon.password_from = { file: rconPassword.file, key: 'rconpassword' };
-          notes.push(`rcon password from rconpassword in ${rconPassword.file}`);
-        }
-        found.push({ ...toFound('linuxgsm', `LinuxGSM ${instance.dir} ${instance.instance}`, candidate, [...files.problems, ...process.problems], instance.dir), argv: process.facts.argv });
+      for (const match of matches) {
+        const { instance, process } = match;
+        const f = toFound('linuxgsm', `LinuxGSM ${instance.dir} ${instance.instance}`, linuxGsmCandidate(match), [...files.problems, ...process.problems], instance.dir);
+        found.push({ ...f, argv: process.facts.argv });
       }
     });
   }
