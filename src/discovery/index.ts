@@ -55,7 +55,7 @@ export function createDiscovery(ctx: AgentContext, apply: (servers: ServerConfig
   const pass = async () => {
     const config = ctx.config.discovery;
     const started = process.hrtime.bigint();
-    const result = await runDiscovery(config);
+    const result = await runDiscovery(config, new Map([...known.values()].map((k) => [k.found.key, k.server.id])));
     const now = Date.now();
     runs.inc();
     for (const f of result.failures) {

@@ -155,6 +155,31 @@ describe('running processes', () => {
     assert.equal(password(f), 'pal pw');
   });
 
+  test('ids are stable across restarts and unique: the same directory name twice gets a suffix from where it is', async () => {
+    const ids = (list: Found[]) => list.filter((f) => f.key.includes(root)).map((f) => `${f.key}=${f.server.id}`).sort();
+    const before = ids(found);
+    // Restarted: a new pid, same command line and directory.
+    const valheim = games.find((g) => g.child.spawnfile.endsWith('valheim_server.x86_64'))!;
+    await valheim.stop();
+    games.push(await startGame(dir('valheim/valheim_server.x86_64'), ['-name', 'Viking Home', '-port', '2556', '-world', 'Dedicated'], dir('valheim'), './valheim_server.x86_64'));
+    // A second Minecraft server in another directory named "survival".
+    writeFiles(dir('eu/survival'), { 'server.properties': 'enable-rcon=false\n' });
+    games.push(await startGame(dir('eu/survival/java'), ['-jar', 'server.jar', 'nogui'], dir('eu/survival'), 'java'));
+    const held = (list: Found[]) => new Map(list.map((f) => [f.key, f.server.id]));
+    const again = (await runDiscovery(PROCESSES_ONLY, held(found))).found;
+    const now = ids(again);
+    for (const entry of before) assert.ok(now.includes(entry), `${entry} kept its id`);
+    const second = foundIn(again, dir('eu/survival'));
+    assert.match(second.server.id, /^survival-[0-9a-f]{6}$/);
+    // The first one restarted (now the higher pid): each keeps its id.
+    const first = games.find((g) => g.child.spawnfile === dir('mc/survival/java'))!;
+    await first.stop();
+    games.push(await startGame(dir('mc/survival/java'), ['-Xms1G', '-Xmx4G', '-jar', 'paper-1.20.4-496.jar', '--nogui'], dir('mc/survival'), 'java'));
+    const third = (await runDiscovery(PROCESSES_ONLY, held(again))).found;
+    assert.equal(foundIn(third, dir('eu/survival')).server.id, second.server.id);
+    assert.equal(foundIn(third, dir('mc/survival')).server.id, 'survival');
+  });
+
   test('discover output names where values came from and never holds a password', () => {
     const text = renderServers(found);
     for (const secret of ['rust pw', 'mc=pw', 'mc\\=pw', 'cs pw', 'tfpw', 'ark pw', 'pal pw']) assert.equal(text.includes(secret), false, secret);
