@@ -19,7 +19,8 @@ export interface DiscoveryRun {
   failures: Array<{ source: DiscoverySource; error: string }>;
 }
 
-export async function runDiscovery(config: Pick<DiscoveryConfig, 'processes' | 'linuxgsm' | 'docker'>): Promise<DiscoveryRun> {
+/** `held`: ids servers had in earlier passes (by Found.key), kept when two finds want the same id. */
+export async function runDiscovery(config: Pick<DiscoveryConfig, 'processes' | 'linuxgsm' | 'docker'>, held: ReadonlyMap<string, string> = new Map()): Promise<DiscoveryRun> {
   const failures: DiscoveryRun['failures'] = [];
   const found: Found[] = [];
   const attempt = async <T>(source: DiscoverySource, fn: () => Promise<T>): Promise<T | undefined> => {
@@ -58,7 +59,7 @@ export async function runDiscovery(config: Pick<DiscoveryConfig, 'processes' | '
       found.push(f);
     }
   }
-  return { found: unique(found), failures };
+  return { found: unique(found, held), failures };
 }
 
 function toFound(source: DiscoverySource, from: string, candidate: Candidate, problems: string[], dir: string): Found {
@@ -69,12 +70,18 @@ function toFound(source: DiscoverySource, from: string, candidate: Candidate, pr
   return { source, key: `${source}:${dir}`, from, server, notes: candidate.notes, problems };
 }
 
-/** The first of two finds with the same RCON endpoint wins; ids that collide get a stable suffix. */
-function unique(found: Found[]): Found[] {
+/**
+ * The first of two finds with the same RCON endpoint wins (LinuxGSM, then processes, then
+ * containers). When two want the same id, the one that held it keeps it, else the first by
+ * where it is (never by pid, so a restart does not move an id); the other gets a suffix from
+ * where it is.
+ */
+function unique(found: Found[], held: ReadonlyMap<string, string>): Found[] {
   const endpoints = new Set<string>();
   const ids = new Set<string>();
   const out: Found[] = [];
-  for (const f of found) {
+  const rank = (f: Found) => ['linuxgsm', 'process', 'docker'].indexOf(f.source) * 2 + (held.get(f.key) === f.server.id ? 0 : 1);
+  for (const f of [...found].sort((a, b) => rank(a) - rank(b) || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))) {
     const endpoint = rconEndpoint(f.server);
     if (endpoint && endpoints.has(endpoint)) continue;
     if (endpoint) endpoints.add(endpoint);
