@@ -171,13 +171,15 @@ describe('running processes', () => {
     for (const entry of before) assert.ok(now.includes(entry), `${entry} kept its id`);
     const second = foundIn(again, dir('eu/survival'));
     assert.match(second.server.id, /^survival-[0-9a-f]{6}$/);
-    // The first one restarted (now the higher pid): each keeps its id.
+    // The first one restarted (now the higher pid): each keeps its id, with or without the ids held before.
+    const fresh = ids((await runDiscovery(PROCESSES_ONLY)).found);
     const first = games.find((g) => g.child.spawnfile === dir('mc/survival/java'))!;
     await first.stop();
     games.push(await startGame(dir('mc/survival/java'), ['-Xms1G', '-Xmx4G', '-jar', 'paper-1.20.4-496.jar', '--nogui'], dir('mc/survival'), 'java'));
     const third = (await runDiscovery(PROCESSES_ONLY, held(again))).found;
     assert.equal(foundIn(third, dir('eu/survival')).server.id, second.server.id);
     assert.equal(foundIn(third, dir('mc/survival')).server.id, 'survival');
+    assert.deepEqual(ids((await runDiscovery(PROCESSES_ONLY)).found), fresh);
   });
 
   test('discover output names where values came from and never holds a password', () => {
