@@ -52,8 +52,9 @@ export async function runDiscovery(config: Pick<DiscoveryConfig, 'processes' | '
     for (const p of unclaimed) found.push({ ...toFound('process', processOrigin(p.facts), p.candidate, p.problems, p.facts.cwd ?? p.facts.binDir ?? ''), argv: p.facts.argv });
   }
   if (config.docker) {
-    const containers = (await attempt('docker', () => findContainers(config.docker))) ?? [];
-    for (const c of containers) {
+    const containers = await attempt('docker', () => findContainers(config.docker));
+    for (const error of containers?.errors ?? []) failures.push({ source: 'docker', error });
+    for (const c of containers?.servers ?? []) {
       const f = toFound('docker', `container ${c.container}`, c.candidate, c.problems, c.container);
       if (c.inlinePassword) f.inlinePassword = c.inlinePassword;
       found.push(f);

@@ -288,12 +288,26 @@ describe('Docker containers', () => {
         ports: { '25576/tcp': [{ HostIp: '10.0.0.5', HostPort: '25576' }] },
       }),
       container('d'.repeat(64), 'redis', 'redis:7', {}),
+      container('1'.repeat(64), 'rust-env', 'docker.io/didstopia/rust-server:latest', {
+        env: ['RUST_SERVER_IDENTITY=docker_rust', 'RUST_RCON_PORT=28016', 'RUST_RCON_PASSWORD=didstopia pw'],
+        ports: { '28016/tcp': [{ HostIp: '127.0.0.1', HostPort: '38016' }] },
+      }),
+      container('2'.repeat(64), 'mc-novolume', 'itzg/minecraft-server', { env: ['RCON_PASSWORD=novol pw'], ip: '172.17.0.9' }),
+      container('f'.repeat(64), 'quake', 'quake:latest', { labels: { 'gust.game': 'quake', 'gust.rcon.port': '27960' } }),
       container('e'.repeat(64), 'skipped', 'itzg/minecraft-server', { labels: { 'gust.enable': 'false' } }),
     ]);
     try {
       const { found, failures } = await runDiscovery({ processes: false, linuxgsm: [], docker: socket });
-      assert.deepEqual(failures, []);
-      assert.deepEqual(found.map((f) => f.server.id).sort(), ['0a1b2c3d', 'mc', 'rust-eu']);
+      // A container with a bad label is reported; the others are still found.
+      assert.deepEqual(failures, [{ source: 'docker', error: 'container quake: label gust.game="quake" is not one of rust, minecraft, source, valheim, ark, palworld, generic' }]);
+      assert.deepEqual(found.map((f) => f.server.id).sort(), ['0a1b2c3d', 'docker_rust', 'mc', 'mc-novolume', 'rust-eu']);
+      const didstopia = found.find((f) => f.server.id === 'docker_rust')!;
+      assert.deepEqual(didstopia.server.rcon, { transport: 'webrcon', host: '127.0.0.1', port: 38016 });
+      assert.deepEqual(didstopia.server.commands, ['serverinfo']);
+      assert.equal(password(didstopia), 'didstopia pw');
+      const novolume = found.find((f) => f.server.id === 'mc-novolume')!;
+      assert.deepEqual(novolume.server.rcon, { transport: 'source', host: '172.17.0.9', port: 25575 });
+      assert.equal(password(novolume), 'novol pw');
       const mc = found.find((f) => f.server.id === 'mc')!;
       assert.equal(mc.source, 'docker');
       assert.deepEqual(mc.server.rcon, { transport: 'source', host: '127.0.0.1', port: 35575, password_from: { file: path.join(dir, 'mc-data/server.properties'), key: 'rcon.password' } });
@@ -307,7 +321,7 @@ describe('Docker containers', () => {
       const wings = found.find((f) => f.server.id === '0a1b2c3d')!;
       assert.deepEqual(wings.server.rcon, { transport: 'source', host: '10.0.0.5', port: 25576, password_from: { file: path.join(dir, 'ptero/0a1b2c3d-1111-2222-3333-444455556666/server.properties'), key: 'rcon.password' } });
       const text = renderServers(found);
-      for (const secret of ['itzg pw', 'env pw', 'wings pw']) assert.equal(text.includes(secret), false, secret);
+      for (const secret of ['itzg pw', 'env pw', 'wings pw', 'didstopia pw', 'novol pw']) assert.equal(text.includes(secret), false, secret);
       assert.match(text, /password: \$\{GUST_RUST_EU_RCON_PASSWORD\}/);
       assert.ok(api.requests.includes('/containers/json'));
     } finally {
