@@ -23,7 +23,8 @@ interface Known {
   found: Found;
   server: ServerConfig;
   signature: string;
-  lastSeenMs: number;
+  /** End of the first pass that did not find it: its process was gone by then. */
+  missingSinceMs?: number;
 }
 
 export function createDiscovery(ctx: AgentContext, apply: (servers: ServerConfig[]) => Promise<void>): Component {
@@ -64,6 +65,7 @@ export function createDiscovery(ctx: AgentContext, apply: (servers: ServerConfig
     }
     for (const source of DISCOVERY_SOURCES) found.set({ source }, result.found.filter((f) => f.source === source).length);
     let problems = 0;
+    const seen = new Set<string>();
     for (const f of result.found) {
       const made = materialize(f);
       if ('error' in made) {
@@ -79,11 +81,14 @@ export function createDiscovery(ctx: AgentContext, apply: (servers: ServerConfig
       const previous = known.get(f.server.id);
       // The same server keeps its config object: the agent's config holds it (see providers.discovered).
       const server = previous?.signature === signature ? previous.server : made.server;
-      known.set(f.server.id, { found: { ...f, problems: all }, server, signature, lastSeenMs: now });
+      known.set(f.server.id, { found: { ...f, problems: all }, server, signature });
+      seen.add(f.server.id);
     }
     unreadable.set(problems);
     for (const [id, k] of known) {
-      if (now - k.lastSeenMs < config.remove_after) continue;
+      if (seen.has(id)) continue;
+      k.missingSinceMs ??= now;
+      if (now - k.missingSinceMs < config.remove_after) continue;
       known.delete(id);
       ctx.logger.info({ server: id, from: k.found.from }, 'discovered server gone; removed');
     }
