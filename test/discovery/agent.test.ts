@@ -41,7 +41,7 @@ describe('discovered servers in the agent', () => {
     const mcFake = await startMinecraftFake({ password: 'mc pw', players: 3, maxPlayers: 20, listFormat: 'v116' });
     const rustFake = await startWebRconFake({ password: 'rustpw', players: 5 });
     cleanup.push(() => mcFake.close(), () => rustFake.close());
-    const mc = await minecraftServer(root, 'survival', mcFake);
+    const mc = await minecraftServer(root, 'agent-survival', mcFake);
     const rustDir = path.join(root, 'rust');
     const rust = await startGame(path.join(rustDir, 'RustDedicated'), ['-batchmode', '+server.port', '28015', '+rcon.port', String(rustFake.port), '+rcon.web', '1', '+rcon.password', 'rustpw', '+server.identity', 'agent_test'], rustDir, './RustDedicated');
     cleanup.push(() => mc.game.stop(), () => rust.stop());
@@ -50,10 +50,10 @@ describe('discovered servers in the agent', () => {
 
     await eventually(async () => {
       const text = await agent.scrape();
-      return seriesValue(text, 'gust_players_online{server="survival"}') === 3 && seriesValue(text, 'gust_players_online{server="agent_test"}') === 5;
+      return seriesValue(text, 'gust_players_online{server="agent-survival"}') === 3 && seriesValue(text, 'gust_players_online{server="agent_test"}') === 5;
     }, 15_000, 'players of both discovered servers');
     const text = await agent.scrape();
-    assert.equal(seriesValue(text, 'gust_server_process_up{server="survival"}'), 1);
+    assert.equal(seriesValue(text, 'gust_server_process_up{server="agent-survival"}'), 1);
     assert.ok((seriesValue(text, 'gust_server_process_resident_memory_bytes{server="agent_test"}') ?? 0) > 0);
     assert.ok((seriesValue(text, 'gust_discovery_servers{source="process"}') ?? 0) >= 2);
     assert.ok((seriesValue(text, 'gust_discovery_runs_total') ?? 0) >= 1);
@@ -62,7 +62,7 @@ describe('discovered servers in the agent', () => {
     assert.equal(seriesValue(text, 'gust_servers_configured'), 0);
 
     const { servers } = (await (await fetch(`${agent.url}/api/v1/servers`)).json()) as Servers;
-    const survival = servers.find((s) => s.id === 'survival');
+    const survival = servers.find((s) => s.id === 'agent-survival');
     assert.equal(survival?.players?.online, 3);
     assert.equal(survival?.discovered?.source, 'process');
     assert.equal(survival?.discovered?.from, `pid ${mc.game.pid} java in ${mc.dir}`);
@@ -79,12 +79,12 @@ describe('discovered servers in the agent', () => {
     await mc.game.stop();
     await eventually(async () => {
       const r = (await (await fetch(`${agent.url}/api/v1/servers`)).json()) as Servers;
-      return !r.servers.some((s) => s.id === 'survival');
-    }, 10_000, 'survival removed');
+      return !r.servers.some((s) => s.id === 'agent-survival');
+    }, 10_000, 'agent-survival removed');
     assert.ok(Date.now() - stoppedAt >= 1500, `removed after ${Date.now() - stoppedAt} ms`);
     const after = await agent.scrape();
-    assert.equal(seriesValue(after, 'gust_players_online{server="survival"}'), undefined);
-    assert.equal(seriesValue(after, 'gust_server_process_up{server="survival"}'), undefined);
+    assert.equal(seriesValue(after, 'gust_players_online{server="agent-survival"}'), undefined);
+    assert.equal(seriesValue(after, 'gust_server_process_up{server="agent-survival"}'), undefined);
     assert.equal(seriesValue(after, 'gust_players_online{server="agent_test"}'), 5);
   });
 
@@ -138,9 +138,13 @@ servers:
     cleanup.push(() => mc.game.stop(), () => rust.stop());
     const settings = path.join(root, 'settings.yaml');
     writeFileSync(settings, 'discovery: { linuxgsm: [], docker: "" }\n');
-    const { stdout } = await run(BIN, ['discover', '--config', settings]);
-    assert.match(stdout, /^servers:$/m);
-    assert.equal(stdout.includes('mc pw') || stdout.includes('r pw'), false);
+    const { stdout: all } = await run(BIN, ['discover', '--config', settings]);
+    assert.match(all, /^servers:$/m);
+    assert.equal(all.includes('mc pw') || all.includes('r pw'), false);
+    // Only this test's servers: others found on the host (other tests' processes) may end meanwhile.
+    const [head, ...blocks] = all.split(/\n(?= {2}# \S+: )/);
+    const stdout = `${[head, ...blocks.filter((b) => /^ {2}# (paste-me|paste_rust): /.test(b))].join('\n')}\n`;
+    assert.match(stdout, /# paste-me: minecraft, found by process: pid \d+ java in /);
     const config = path.join(root, 'config.yaml');
     writeFileSync(config, `${stdout}state_dir: ${path.join(root, 'state')}\n`);
     const check = await run(BIN, ['check-config', '--config', config]);
