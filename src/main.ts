@@ -1,5 +1,5 @@
 /**
- * CLI: gust-agent [run] [--config PATH] | check-config | parse | rules | --version
+ * CLI: gust-agent [run] [--config PATH] | check-config | discover | parse | rules | --version
  */
 import { errorMessage, GustError } from './errors.ts';
 import { VERSION, REVISION } from './version.ts';
@@ -12,6 +12,7 @@ export async function main(argv: string[]): Promise<number> {
     'check-config': async (a) => (await import('./cli/check-config.ts')).checkConfigCommand(a),
     parse: async (a) => (await import('./cli/parse.ts')).parseCommand(a),
     rules: async (a) => (await import('./cli/rules.ts')).rulesCommand(a),
+    discover: async (a) => (await import('./cli/discover.ts')).discoverCommand(a),
   };
   const first = argv[0];
   if (first === '--version' || first === '-v') {

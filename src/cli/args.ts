@@ -7,6 +7,7 @@ export const USAGE = `Usage:
   gust-agent check-config [--config PATH]   validate a config file and exit
   gust-agent parse --game GAME [--rules FILE] LOGFILE...
                                             run log files through the extraction rules once and print the exposition
+  gust-agent discover [--config PATH]       print the game servers found on this host as a servers: block
   gust-agent rules [--config PATH] [--out DIR]
                                             render Prometheus alerting and recording rules from the alert thresholds
   gust-agent --version

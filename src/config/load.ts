@@ -9,6 +9,7 @@ import type { z } from 'zod';
 import { ConfigError, errorMessage, GustError } from '../errors.ts';
 import { MAX_CONFIG_BYTES, MAX_SECRET_BYTES, readRegularFile, readRegularFileSync } from './read-file.ts';
 import { configSchema, type Config } from './schema.ts';
+import { passwordFromSchema, readPasswordFrom } from './password-from.ts';
 
 export const DEFAULT_CONFIG_PATH = '/etc/gust-agent/config.yaml';
 
@@ -181,6 +182,10 @@ function readSecretFiles(
   if (!value || typeof value !== 'object') return value;
   const out: Record<string, unknown> = {};
   for (const [key, v] of Object.entries(value)) {
+    if (key === 'password_from') {
+      readPasswordFromKey(value as Record<string, unknown>, out, [...keyPath, key], baseDir, at);
+      continue;
+    }
     const secretKey = key === 'password_file' ? 'password' : key === 'tokens_file' ? 'tokens' : undefined;
     if (secretKey === undefined || typeof v !== 'string') {
       out[key] = readSecretFiles(v, [...keyPath, key], baseDir, env, at);
@@ -203,6 +208,26 @@ function readSecretFiles(
     }
   }
   return out;
+}
+
+/** `password_from` (see password-from.ts) becomes `password`; its shape is checked like every key. */
+function readPasswordFromKey(
+  parent: Record<string, unknown>,
+  out: Record<string, unknown>,
+  keyPath: PathKey[],
+  baseDir: string,
+  at: (p: PathKey[], m: string) => void,
+): void {
+  const other = ['password', 'password_file'].find((k) => k in parent);
+  if (other) return at(keyPath, `use either "${other}" or "password_from", not both`);
+  const ref = passwordFromSchema.safeParse(parent.password_from);
+  if (!ref.success) {
+    const got = JSON.stringify(parent.password_from);
+    return at(keyPath, `expected { file: PATH, key: KEY } or { process: NAME, arg: FLAG } (cwd, format optional), got ${got}`);
+  }
+  const result = readPasswordFrom(ref.data, baseDir);
+  if ('error' in result) at(keyPath, result.error);
+  else out.password = result.value;
 }
 
 function resolveSecretPath(file: string, baseDir: string, env: NodeJS.ProcessEnv): string {

@@ -211,7 +211,10 @@ export const querySchema = strict({
 
 export const processSchema = z.union([
   strict({ pid_file: z.string().min(1) }),
-  strict({ name: z.string().min(1) }),
+  strict({
+    name: z.string().min(1),
+    cwd: z.string().min(1).optional().describe('Only processes running in this directory (several servers of one game)'),
+  }),
   strict({ container: z.string().min(1) }),
 ]);
 
@@ -261,6 +264,15 @@ export const ruleSchema = strict({
   sources: z.array(z.enum(['log', 'command'])).default(['log', 'command']),
 });
 
+export const discoverySchema = strict({
+  enabled: z.boolean().default(false).describe('Find the game servers on this host (gust-agent discover shows what it finds)'),
+  interval: duration('How often to look again').prefault('30s'),
+  remove_after: duration('A discovered server whose process or container is gone this long is removed').prefault('2m'),
+  processes: z.boolean().default(true).describe('Running game processes (/proc)'),
+  linuxgsm: z.array(z.string()).default(['/home/*', '/root', '/opt/*', '/srv/*']).describe('Directories that may hold a LinuxGSM install (lgsm/); * matches one level; [] = off'),
+  docker: z.string().default('/var/run/docker.sock').describe("Docker Engine API socket ('' = off)"),
+}).describe('Zero configuration: servers found on the host are monitored like configured ones; a configured server with the same id or RCON endpoint wins');
+
 export const configSchema = strict({
   $schema: z.string().optional(),
   listen: listenSchema.prefault({}),
@@ -272,6 +284,7 @@ export const configSchema = strict({
   auto_commands: autoCommandsSchema.prefault({}),
   log_files: logFilesSchema.prefault({}).describe('Limits of the log source'),
   alerts: alertsSchema.prefault({}),
+  discovery: discoverySchema.prefault({}),
   servers: z.array(serverSchema).default([]),
   rules: z.array(ruleSchema).default([]),
 });
@@ -285,3 +298,4 @@ export type QueryConfig = NonNullable<ServerConfig['query']>;
 export type ProcessConfig = NonNullable<ServerConfig['process']>;
 export type CommandConfig = ServerConfig['commands'][number];
 export type AlertsConfig = Config['alerts'];
+export type DiscoveryConfig = Config['discovery'];
