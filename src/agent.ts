@@ -24,6 +24,9 @@ import { createLogSource } from './sources/logs/index.ts';
 import { createCommandSource } from './sources/commands/index.ts';
 import { createQuerySource } from './sources/query/index.ts';
 import { createAlertEvaluator } from './alerts/index.ts';
+import { createDiscovery } from './discovery/index.ts';
+import { withDiscovered } from './discovery/materialize.ts';
+import type { ServerConfig } from './config/schema.ts';
 import { createHttpServer } from './http/server.ts';
 import { createCluster, type Cluster } from './cluster/index.ts';
 
@@ -43,6 +46,11 @@ export class Agent {
   readonly #components: Component[];
   /** Started before and stopped after the sources: they ask it which servers to poll. */
   readonly #cluster: Cluster | undefined;
+  readonly #discovery: Component;
+  /** The config as loaded from the file; ctx.config is it plus the discovered servers. */
+  #fileConfig: Config;
+  #discovered: ServerConfig[] = [];
+  #componentsStarted = false;
   readonly #reloadSuccess: Gauge;
   readonly #reloadTimestamp: Gauge;
   readonly #serversConfigured: Gauge;
@@ -55,6 +63,7 @@ export class Agent {
   constructor(options: AgentOptions) {
     this.#options = options;
     const { config, logger } = options;
+    this.#fileConfig = config;
     const registry = createRegistry();
     this.registry = registry;
     const collectors = new CollectorSet(registry, logger);
@@ -94,7 +103,9 @@ export class Agent {
     this.#serversConfigured.set(config.servers.length);
 
     // Start order matters for stop (reverse): sources feed state that alerts read.
+    this.#discovery = createDiscovery(ctx, (servers) => this.#setDiscovered(servers));
     this.#components = [
+      this.#discovery,
       createHostCollector(ctx),
       createProcessCollector(ctx),
       createLogSource(ctx),
@@ -131,43 +142,81 @@ export class Agent {
     await this.#http.listen({ host: config.listen.host, port: config.listen.port });
     logger.info({ url: this.url, servers: config.servers.length }, 'gust-agent listening');
     if (this.#options.configPath && this.#options.watchConfig !== false) await this.#watchConfig(this.#options.configPath);
+    // Discovery first: the other components then start with the servers it found.
+    await this.#discovery.start().catch((err: unknown) => logger.error({ component: 'discovery', err: errorMessage(err) }, 'component failed to start'));
+    this.#componentsStarted = true;
     await this.#cluster?.start();
     // Readiness: every component finished its first cycle (or failed it: failures are in metrics).
-    const results = await Promise.allSettled(this.#components.map((c) => c.start()));
+    const others = this.#components.filter((c) => c !== this.#discovery);
+    const results = await Promise.allSettled(others.map((c) => c.start()));
     results.forEach((r, i) => {
-      if (r.status === 'rejected') logger.error({ component: this.#components[i]!.name, err: errorMessage(r.reason) }, 'component failed to start');
+      if (r.status === 'rejected') logger.error({ component: others[i]!.name, err: errorMessage(r.reason) }, 'component failed to start');
     });
     this.#ready = true;
   }
 
   /** Re-read the config file and apply it; the running config stays when the new one is invalid. */
   reload(): Promise<{ ok: true } | { ok: false; error: string }> {
-    // Serialise: a file-change event and a SIGHUP arriving together apply once each, in order.
+    return this.#serialised(() => this.#reloadOnce());
+  }
+
+  /** A file-change event, a SIGHUP and a discovery change arriving together apply once each, in order. */
+  #serialised(fn: () => Promise<{ ok: true } | { ok: false; error: string }>): Promise<{ ok: true } | { ok: false; error: string }> {
     const previous = this.#reloading ?? Promise.resolve({ ok: true as const });
-    const next = previous.then(() => this.#reloadOnce());
+    const next = previous.then(fn);
     this.#reloading = next;
     return next;
+  }
+
+  /** Discovered servers join the configured ones like a config reload that keeps the file's servers. */
+  async #setDiscovered(servers: ServerConfig[]): Promise<void> {
+    if (!this.#componentsStarted) {
+      this.#discovered = servers;
+      this.#applyServers(withDiscovered(this.#fileConfig, servers), this.ctx.config);
+      return;
+    }
+    await this.#serialised(async () => {
+      this.#discovered = servers;
+      await this.#apply(withDiscovered(this.#fileConfig, servers));
+      this.#options.logger.info({ servers: this.ctx.config.servers.length, discovered: servers.map((s) => s.id) }, 'discovered servers applied');
+      return { ok: true };
+    });
   }
 
   async #reloadOnce(): Promise<{ ok: true } | { ok: false; error: string }> {
     const { logger, configPath } = this.#options;
     let config: Config;
     try {
-      config = configPath ? loadConfigFile(configPath).config : this.ctx.config;
+      config = configPath ? (await loadConfigFile(configPath)).config : this.#fileConfig;
     } catch (err) {
       this.#reloadSuccess.set(0);
       logger.error({ err: errorMessage(err) }, 'config reload failed; keeping the running config');
       return { ok: false, error: errorMessage(err) };
     }
-    const old = this.ctx.config;
+    this.#fileConfig = config;
+    await this.#apply(withDiscovered(config, this.#discovered));
+    this.#reloadSuccess.set(1);
+    this.#reloadTimestamp.set(Date.now() / 1000);
+    logger.info({ servers: config.servers.length }, 'config reloaded');
+    return { ok: true };
+  }
+
+  /** Servers in state and counters follow the config. */
+  #applyServers(config: Config, old: Config): void {
     this.ctx.config = config;
     const oldIds = new Set(old.servers.map((s) => s.id));
     const newIds = new Set(config.servers.map((s) => s.id));
     for (const id of oldIds) if (!newIds.has(id)) removeGameCounters(this.ctx.counters, id);
     for (const id of newIds) if (!oldIds.has(id)) initGameCounters(this.ctx.counters, id);
     this.ctx.state.configure(config.servers);
+  }
+
+  async #apply(config: Config): Promise<void> {
+    const { logger } = this.#options;
+    const old = this.ctx.config;
+    this.#applyServers(config, old);
     this.ctx.extraction.reload();
-    this.#serversConfigured.set(config.servers.length);
+    this.#serversConfigured.set(this.#fileConfig.servers.length);
     if (config.log.level !== old.log.level) logger.level = config.log.level;
     for (const component of [...(this.#cluster ? [this.#cluster] : []), ...this.#components]) {
       try {
@@ -176,10 +225,6 @@ export class Agent {
         logger.error({ component: component.name, err: errorMessage(err) }, 'component reload failed');
       }
     }
-    this.#reloadSuccess.set(1);
-    this.#reloadTimestamp.set(Date.now() / 1000);
-    logger.info({ servers: config.servers.length }, 'config reloaded');
-    return { ok: true };
   }
 
   stop(): Promise<void> {

@@ -1,20 +1,9 @@
 /**
- * CLI: gust-agent [run] [--config PATH] | check-config | parse | rules | --version
+ * CLI: gust-agent [run] [--config PATH] | check-config | discover | parse | rules | --version
  */
-import { parseArgs } from 'node:util';
 import { errorMessage, GustError } from './errors.ts';
 import { VERSION, REVISION } from './version.ts';
-
-const USAGE = `Usage:
-  gust-agent [run] [--config PATH]          run the agent
-  gust-agent check-config [--config PATH]   validate a config file and exit
-  gust-agent parse --game GAME [--rules FILE] LOGFILE...
-                                            run log files through the extraction rules once and print the exposition
-  gust-agent rules [--config PATH] [--out DIR]
-                                            render Prometheus alerting and recording rules from the alert thresholds
-  gust-agent --version
-
-The config path defaults to $GUST_CONFIG, then /etc/gust-agent/config.yaml.`;
+import { USAGE } from './cli/args.ts';
 
 export async function main(argv: string[]): Promise<number> {
   const commands: Record<string, (args: string[]) => Promise<number>> = {
@@ -23,6 +12,7 @@ export async function main(argv: string[]): Promise<number> {
     'check-config': async (a) => (await import('./cli/check-config.ts')).checkConfigCommand(a),
     parse: async (a) => (await import('./cli/parse.ts')).parseCommand(a),
     rules: async (a) => (await import('./cli/rules.ts')).rulesCommand(a),
+    discover: async (a) => (await import('./cli/discover.ts')).discoverCommand(a),
   };
   const first = argv[0];
   if (first === '--version' || first === '-v') {
@@ -45,15 +35,6 @@ export async function main(argv: string[]): Promise<number> {
     const code = err instanceof GustError ? err.code : undefined;
     process.stderr.write(`gust-agent: ${errorMessage(err)}\n`);
     return code === 'GUST_USAGE' ? 2 : 1;
-  }
-}
-
-/** Shared by subcommands: --config PATH and the rest. */
-export function parseCommonArgs(args: string[], extra: NonNullable<Parameters<typeof parseArgs>[0]>['options'] = {}) {
-  try {
-    return parseArgs({ args, options: { config: { type: 'string', short: 'c' }, ...extra }, allowPositionals: true, strict: true });
-  } catch (err) {
-    throw new GustError('GUST_USAGE', `${errorMessage(err)}\n\n${USAGE}`);
   }
 }
 

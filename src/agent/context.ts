@@ -23,6 +23,8 @@ export interface AgentProviders {
   alerts?: () => unknown[];
   /** Run a server's configured commands now (POST /api/v1/servers/:id/refresh); undefined for an unknown server. */
   refresh?: (serverId: string) => Promise<RefreshResult | undefined>;
+  /** Where a discovered server was found; undefined for configured servers. */
+  discovered?: (serverId: string) => { source: string; from: string; problems: string[] } | undefined;
 }
 
 /** What every component gets from the agent (composition root). */

@@ -16,6 +16,8 @@ const RECONNECT_MAX_MS = 5_000;
 /** start() waits this long for a first connection, so early reads can use Redis; never longer. */
 const START_WAIT_MS = 1_000;
 const SCAN_BATCH = 500;
+/** How often a Redis that stopped answering is probed with PING. */
+const HUNG_PROBE_MS = 1_000;
 /** Counting keys for gust_cache_entries stops here: a huge shared Redis must not stall us. */
 const MAX_COUNTED_KEYS = 100_000;
 
@@ -40,11 +42,19 @@ export class RedisLayer {
   /** An outage was logged and its end has not been logged yet. */
   #inOutage = false;
   #stopped = false;
+  /**
+   * A command timed out on an open connection (a hung or overloaded Redis keeps its sockets):
+   * the layer counts as down, and is skipped, until a PING answers in time.
+   */
+  #hung = false;
+  #probe: NodeJS.Timeout | undefined;
+  readonly #timeoutMs: number;
 
   constructor(options: RedisLayerOptions) {
     this.#prefix = options.keyPrefix;
     this.#logger = options.logger;
     this.#onUpChange = options.onUpChange;
+    this.#timeoutMs = options.operationTimeoutMs;
     this.#client = failFastRedis(options.url, options.operationTimeoutMs);
     this.#client.on('ready', () => this.#markUp());
     // The URL may carry a password: log only the error message, never the options.
@@ -53,7 +63,7 @@ export class RedisLayer {
   }
 
   get up(): boolean {
-    return this.#client.status === 'ready';
+    return this.#client.status === 'ready' && !this.#hung;
   }
 
   async start(): Promise<void> {
@@ -69,12 +79,13 @@ export class RedisLayer {
 
   async stop(): Promise<void> {
     this.#stopped = true;
+    clearTimeout(this.#probe);
     this.#client.disconnect();
   }
 
   async get(key: string): Promise<{ value: unknown; ttlMs: number } | undefined> {
     this.#ensureUp();
-    const raw = await this.#client.get(this.#prefix + key);
+    const raw = await this.#watched(this.#client.get(this.#prefix + key));
     if (raw === null) return undefined;
     const stored = JSON.parse(raw) as StoredValue;
     const ttlMs = stored.e - Date.now();
@@ -84,12 +95,12 @@ export class RedisLayer {
   async set(key: string, value: unknown, ttlMs: number): Promise<void> {
     this.#ensureUp();
     const stored: StoredValue = { v: value, e: Date.now() + ttlMs };
-    await this.#client.set(this.#prefix + key, JSON.stringify(stored), 'PX', Math.max(1, Math.round(ttlMs)));
+    await this.#watched(this.#client.set(this.#prefix + key, JSON.stringify(stored), 'PX', Math.max(1, Math.round(ttlMs))));
   }
 
   async delete(key: string): Promise<boolean> {
     this.#ensureUp();
-    return (await this.#client.del(this.#prefix + key)) > 0;
+    return (await this.#watched(this.#client.del(this.#prefix + key))) > 0;
   }
 
   /** Deletes keys starting with `prefix` (below key_prefix); returns them without key_prefix. */
@@ -98,7 +109,7 @@ export class RedisLayer {
     const deleted: string[] = [];
     await this.#scan(prefix, async (keys) => {
       if (keys.length === 0) return true;
-      await this.#client.unlink(...keys);
+      await this.#watched(this.#client.unlink(...keys));
       for (const k of keys) deleted.push(k.slice(this.#prefix.length));
       return true;
     });
@@ -126,10 +137,39 @@ export class RedisLayer {
     const match = `${escapeGlob(this.#prefix + prefix)}*`;
     let cursor = '0';
     do {
-      const [next, keys] = await this.#client.scan(cursor, 'MATCH', match, 'COUNT', SCAN_BATCH);
+      const [next, keys] = await this.#watched(this.#client.scan(cursor, 'MATCH', match, 'COUNT', SCAN_BATCH));
       cursor = next;
       if (!(await onBatch(keys))) return;
     } while (cursor !== '0');
+  }
+
+  /** A command that times out marks the layer down (see #hung). */
+  async #watched<R>(command: Promise<R>): Promise<R> {
+    try {
+      return await command;
+    } catch (err) {
+      if (isTimeout(err) && !this.#hung && this.#client.status === 'ready') {
+        this.#hung = true;
+        this.#markDown(`no reply within ${this.#timeoutMs} ms`);
+        this.#probeUntilAnswered();
+      }
+      throw err;
+    }
+  }
+
+  /** PING once a second (each bounded by the operation timeout) until Redis answers again. */
+  #probeUntilAnswered(): void {
+    if (this.#stopped) return;
+    this.#probe = setTimeout(() => {
+      this.#client.ping().then(
+        () => {
+          this.#hung = false;
+          if (this.#client.status === 'ready') this.#markUp();
+        },
+        () => this.#probeUntilAnswered(),
+      );
+    }, HUNG_PROBE_MS);
+    this.#probe.unref();
   }
 
   #ensureUp(): void {
@@ -137,6 +177,8 @@ export class RedisLayer {
   }
 
   #markUp(): void {
+    this.#hung = false; // a new connection (or a PING) answered
+    clearTimeout(this.#probe);
     this.#onUpChange(true);
     if (this.#inOutage) this.#logger.info('Redis connection restored; cache uses memory and Redis again');
     else this.#logger.debug('Redis connected');
@@ -166,6 +208,10 @@ export function failFastRedis(url: string, operationTimeoutMs: number): Redis {
     autoResendUnfulfilledCommands: false,
     retryStrategy: (attempt) => Math.min(RECONNECT_BASE_MS * 2 ** Math.min(attempt - 1, 16), RECONNECT_MAX_MS),
   });
+}
+
+function isTimeout(err: unknown): boolean {
+  return err instanceof Error && /timed out/i.test(err.message);
 }
 
 /** Redis MATCH is a glob: a literal prefix must have its metacharacters escaped. */

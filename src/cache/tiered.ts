@@ -17,7 +17,7 @@ export interface TieredCacheOptions {
   redis?: { url: string; keyPrefix: string; operationTimeoutMs: number };
 }
 
-/** Redis key counts (a SCAN) are refreshed at most this often, on scrape or stats(). */
+/** Redis key counts (a SCAN) are refreshed at most this often, started by a scrape or stats(). */
 const REDIS_COUNT_INTERVAL_MS = 10_000;
 
 interface Tally {
@@ -113,7 +113,7 @@ export class TieredCache implements Cache {
   }
 
   async stats(): Promise<CacheStats> {
-    await this.#refreshEntryGauges();
+    await this.#refreshEntryGauges(true);
     const memoryEntries = this.#memory.entries();
     const names = new Set([...this.#tallies.keys(), ...memoryEntries.keys(), ...this.#redisCounts.keys()]);
     const caches: Record<string, CacheNameStats> = {};
@@ -154,16 +154,18 @@ export class TieredCache implements Cache {
     return t;
   }
 
-  async #refreshEntryGauges(): Promise<void> {
+  /** `wait`: the API's stats wait for a due recount (bounded by the operation timeout); scrapes do not. */
+  async #refreshEntryGauges(wait = false): Promise<void> {
     this.#memory.purgeStale();
     for (const [cache, n] of this.#memory.entries()) this.#metrics.entries.set({ cache, layer: 'memory' }, n);
     if (!this.#redis) return;
+    // A scrape never waits on Redis: it starts a recount when one is due and shows the last counts.
     if (this.#redis.up && Date.now() - this.#redisCountedAt >= REDIS_COUNT_INTERVAL_MS) {
       this.#redisCounting ??= this.#countRedis().finally(() => {
         this.#redisCounting = undefined;
       });
-      await this.#redisCounting;
     }
+    if (wait) await this.#redisCounting;
     for (const cache of this.#tallies.keys()) if (!this.#redisCounts.has(cache)) this.#metrics.entries.set({ cache, layer: 'redis' }, 0);
     for (const [cache, n] of this.#redisCounts) this.#metrics.entries.set({ cache, layer: 'redis' }, n);
   }

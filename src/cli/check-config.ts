@@ -1,4 +1,4 @@
-import { parseCommonArgs } from '../main.ts';
+import { parseCommonArgs } from './args.ts';
 import { loadConfigFile, resolveConfigPath } from '../config/load.ts';
 import { ConfigError, GustError } from '../errors.ts';
 
@@ -6,7 +6,7 @@ export async function checkConfigCommand(args: string[]): Promise<number> {
   const { values } = parseCommonArgs(args);
   const file = resolveConfigPath(values.config as string | undefined);
   try {
-    const { config } = loadConfigFile(file);
+    const { config } = await loadConfigFile(file);
     process.stdout.write(`${file}: OK (${config.servers.length} servers, ${config.rules.length} rules)\n`);
     return 0;
   } catch (err) {

@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { Registry } from 'prom-client';
-import { parseCommonArgs } from '../main.ts';
+import { parseCommonArgs } from './args.ts';
 import type { AgentContext } from '../agent/context.ts';
 // Types only: the schema module loads zod, which alone costs more start-up than a 100k-line file.
 import type { Config, Game, RuleConfig } from '../config/schema.ts';

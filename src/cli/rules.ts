@@ -5,7 +5,7 @@
  */
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { parseCommonArgs } from '../main.ts';
+import { parseCommonArgs } from './args.ts';
 import { loadConfigFile, parseConfig, resolveConfigPath } from '../config/load.ts';
 import { renderRuleFiles } from '../alerts/render-rules.ts';
 
@@ -15,7 +15,7 @@ export async function rulesCommand(args: string[]): Promise<number> {
   const configPath = resolveConfigPath(values.config);
   // An explicit --config must exist; the default path may be absent (render the defaults).
   const config =
-    values.config !== undefined || existsSync(configPath) ? loadConfigFile(configPath).config : parseConfig('{}', 'defaults.yaml');
+    values.config !== undefined || existsSync(configPath) ? (await loadConfigFile(configPath)).config : parseConfig('{}', 'defaults.yaml');
   const outDir = values.out ?? '.';
   for (const file of renderRuleFiles(config.alerts)) {
     const target = path.join(outDir, file.path);

@@ -1,4 +1,4 @@
-import { parseCommonArgs } from '../main.ts';
+import { parseCommonArgs } from './args.ts';
 import { loadConfigFile, resolveConfigPath } from '../config/load.ts';
 import { ConfigError, errorMessage, GustError } from '../errors.ts';
 import { createLogger } from '../logger.ts';
@@ -12,7 +12,7 @@ export async function runCommand(args: string[]): Promise<number> {
   const file = resolveConfigPath(values.config as string | undefined);
   let loaded;
   try {
-    loaded = loadConfigFile(file);
+    loaded = await loadConfigFile(file);
   } catch (err) {
     if (err instanceof ConfigError || err instanceof GustError) {
       process.stderr.write(`${err.message}\n`);

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { configSchema } from './schema.ts';
+import { passwordFromSchema } from './password-from.ts';
 
 type JsonObject = Record<string, unknown>;
 
@@ -17,5 +18,7 @@ export function configJsonSchema(): string {
     type: 'string',
     description: 'File holding the RCON password (instead of password); a bare name is looked up in $CREDENTIALS_DIRECTORY',
   };
+  const { $schema: _, ...passwordFrom } = z.toJSONSchema(passwordFromSchema, { io: 'input', target: 'draft-7' }) as JsonObject;
+  rcon.password_from = passwordFrom;
   return `${JSON.stringify({ ...schema, $id: 'https://gust-agent.invalid/config.schema.json', title: 'gust-agent configuration' }, null, 2)}\n`;
 }

@@ -3,12 +3,13 @@
  * `FILE:LINE: key.path: message, got VALUE`, all of them at once, so one check-config run
  * shows everything that is wrong.
  */
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import type { z } from 'zod';
 import { ConfigError, errorMessage, GustError } from '../errors.ts';
+import { MAX_CONFIG_BYTES, MAX_SECRET_BYTES, readRegularFile, readRegularFileSync } from './read-file.ts';
 import { configSchema, type Config } from './schema.ts';
+import { passwordFromSchema, readPasswordFrom } from './password-from.ts';
 import { checkCluster } from '../cluster/config.ts';
 
 export const DEFAULT_CONFIG_PATH = '/etc/gust-agent/config.yaml';
@@ -28,12 +29,13 @@ export interface LoadOptions {
   env?: NodeJS.ProcessEnv;
 }
 
-export function loadConfigFile(file: string, options: LoadOptions = {}): LoadedConfig {
+/** Reads (only a regular file, at most MAX_CONFIG_BYTES, without blocking the event loop) and validates. */
+export async function loadConfigFile(file: string, options: LoadOptions = {}): Promise<LoadedConfig> {
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = await readRegularFile(file, MAX_CONFIG_BYTES);
   } catch (err) {
-    throw new GustError('GUST_CONFIG_READ', `${file}: cannot read config: ${errorMessage(err)}`, { cause: err });
+    throw new GustError('GUST_CONFIG_READ', `${file}: cannot read config: ${errorMessage(err).replace(`${file}: `, '')}`, { cause: err });
   }
   return { config: parseConfig(text, file, options), path: path.resolve(file) };
 }
@@ -90,7 +92,7 @@ function reportIssue(issue: z.core.$ZodIssue, data: unknown, at: (p: PathKey[], 
     return;
   }
   const value = valueAt(data, keyPath);
-  const got = value === undefined ? 'nothing' : JSON.stringify(value);
+  const got = value === undefined ? 'nothing' : isSecretPath(keyPath) ? `${kindOf(value)} (not shown: secret)` : JSON.stringify(value, hideSecrets);
   let message = issue.message;
   // zod's own wording ("Invalid input: expected boolean, received string") reads poorly in a config error.
   if (issue.code === 'invalid_type' && message.startsWith('Invalid input')) message = `expected ${TYPE_NAMES[issue.expected] ?? issue.expected}`;
@@ -154,8 +156,9 @@ function interpolate(value: unknown, keyPath: PathKey[], env: NodeJS.ProcessEnv,
       at(keyPath, `environment variable ${name} is not set`);
       return '';
     });
-    if (whole && /^-?\d+(\.\d+)?$/.test(replaced)) return Number(replaced);
-    if (whole && (replaced === 'true' || replaced === 'false')) return replaced === 'true';
+    // A secret takes whatever string the variable holds: `918273645` or `true` is a password.
+    if (whole && !isSecretPath(keyPath) && /^-?\d+(\.\d+)?$/.test(replaced)) return Number(replaced);
+    if (whole && !isSecretPath(keyPath) && (replaced === 'true' || replaced === 'false')) return replaced === 'true';
     return replaced;
   }
   if (Array.isArray(value)) return value.map((v, i) => interpolate(v, [...keyPath, i], env, at));
@@ -181,6 +184,10 @@ function readSecretFiles(
   if (!value || typeof value !== 'object') return value;
   const out: Record<string, unknown> = {};
   for (const [key, v] of Object.entries(value)) {
+    if (key === 'password_from') {
+      readPasswordFromKey(value as Record<string, unknown>, out, [...keyPath, key], baseDir, at);
+      continue;
+    }
     const secretKey = key === 'password_file' ? 'password' : key === 'tokens_file' ? 'tokens' : undefined;
     if (secretKey === undefined || typeof v !== 'string') {
       out[key] = readSecretFiles(v, [...keyPath, key], baseDir, env, at);
@@ -192,23 +199,62 @@ function readSecretFiles(
     }
     const file = resolveSecretPath(v, baseDir, env);
     try {
-      const content = readFileSync(file, 'utf8');
+      const content = readRegularFileSync(file, MAX_SECRET_BYTES);
       out[secretKey] =
         secretKey === 'tokens'
           ? content.split('\n').map((l) => l.trim()).filter((l) => l.length > 0 && !l.startsWith('#'))
           : content.trim();
     } catch (err) {
-      const reason = (err as NodeJS.ErrnoException).code ?? 'unreadable';
+      const reason = err instanceof GustError ? errorMessage(err).replace(`${file}: `, '') : ((err as NodeJS.ErrnoException).code ?? 'unreadable');
       at([...keyPath, key], `cannot read secret file ${JSON.stringify(file)} (${reason})`);
     }
   }
   return out;
 }
 
+/** `password_from` (see password-from.ts) becomes `password`; its shape is checked like every key. */
+function readPasswordFromKey(
+  parent: Record<string, unknown>,
+  out: Record<string, unknown>,
+  keyPath: PathKey[],
+  baseDir: string,
+  at: (p: PathKey[], m: string) => void,
+): void {
+  const other = ['password', 'password_file'].find((k) => k in parent);
+  if (other) return at(keyPath, `use either "${other}" or "password_from", not both`);
+  const ref = passwordFromSchema.safeParse(parent.password_from);
+  if (!ref.success) {
+    const got = JSON.stringify(parent.password_from);
+    return at(keyPath, `expected { file: PATH, key: KEY } or { process: NAME, arg: FLAG } (cwd, format optional), got ${got}`);
+  }
+  const result = readPasswordFrom(ref.data, baseDir);
+  if ('error' in result) at(keyPath, result.error);
+  else out.password = result.value;
+}
+
 function resolveSecretPath(file: string, baseDir: string, env: NodeJS.ProcessEnv): string {
   const credentials = env.CREDENTIALS_DIRECTORY;
   if (credentials && !file.includes('/')) return path.join(credentials, file);
   return path.resolve(baseDir, file);
+}
+
+/** Keys whose values are secrets (and everything below them, e.g. each of `api.tokens`). */
+const SECRET_KEYS: ReadonlySet<PathKey> = new Set(['password', 'tokens']);
+
+function isSecretPath(keyPath: readonly PathKey[]): boolean {
+  return keyPath.some((key) => SECRET_KEYS.has(key));
+}
+
+function kindOf(value: unknown): string {
+  if (Array.isArray(value)) return 'a list';
+  if (value === null) return 'null';
+  return typeof value === 'object' ? 'a mapping' : `a ${typeof value}`;
+}
+
+/** JSON.stringify replacer for a value shown in an error: secrets below it, and a URL's password (`redis://:pw@host`), print as <secret>. */
+function hideSecrets(key: string, value: unknown): unknown {
+  if (SECRET_KEYS.has(key)) return '<secret>';
+  return typeof value === 'string' ? value.replace(/^([a-z][a-z0-9+.-]*:\/\/[^/@:]*:)[^/@]*@/i, '$1<secret>@') : value;
 }
 
 function formatPath(keyPath: PathKey[]): string {

@@ -49,8 +49,29 @@ export const logSchema = strict({
   format: z.enum(['json', 'pretty']).default('json'),
 });
 
+/** What ioredis would refuse (or silently misread) in a URL, so check-config refuses it first. */
+function redisUrlProblem(url: string): string | undefined {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return 'expected a URL such as redis://[:password@]host:port/db (port 1-65535)';
+  }
+  if (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:') return 'expected a redis:// or rediss:// URL';
+  if (!parsed.hostname) return 'the Redis URL has no host';
+  if (!/^\/?(\d+)?$/.test(parsed.pathname)) return 'the database (the URL path) must be a number, e.g. /0';
+  return undefined;
+}
+
 export const redisSchema = strict({
-  url: z.string().default('redis://127.0.0.1:6379/0').describe('ioredis connection URL (password via ${ENV})'),
+  url: z
+    .string()
+    .superRefine((url, ctx) => {
+      const problem = redisUrlProblem(url);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    })
+    .default('redis://127.0.0.1:6379/0')
+    .describe('ioredis connection URL (password via ${ENV})'),
   key_prefix: z.string().default('gust:'),
   operation_timeout: duration('Per-operation deadline; past it the memory layer answers').prefault('250ms'),
 });
@@ -166,6 +187,10 @@ export const logFileSchema = strict({
   game: z.enum(GAMES).optional().describe("Built-in rule set for this file; default: the server's game"),
 });
 
+export const logFilesSchema = strict({
+  max_followed: int(0, 1_000_000, 'Files followed at once, over all servers; more matched files are counted in gust_log_files_skipped{reason="limit"}. 0 = the open-file limit (RLIMIT_NOFILE) less a reserve of 256 plus one per RCON server, kept for HTTP, RCON and checkpoints').default(0),
+});
+
 export const rconSchema = strict({
   transport: z.enum(['source', 'webrcon', 'exec']),
   host: z.string().default('127.0.0.1'),
@@ -177,6 +202,9 @@ export const rconSchema = strict({
     .describe("Source RCON dialect; default from the server's game"),
   command: z.array(z.string()).min(1).optional().describe('exec transport: program and arguments (no shell)'),
   connect_timeout: duration('TCP/WebSocket connect deadline').prefault('5s'),
+  max_reply_size: size(
+    'Largest reply accepted (RCON reply, WebRCON frame, exec output); past it the command fails with reason protocol and the connection is reset',
+  ).prefault('4MiB'),
 });
 
 export const commandSchema = z.union([
@@ -202,7 +230,10 @@ export const querySchema = strict({
 
 export const processSchema = z.union([
   strict({ pid_file: z.string().min(1) }),
-  strict({ name: z.string().min(1) }),
+  strict({
+    name: z.string().min(1),
+    cwd: z.string().min(1).optional().describe('Only processes running in this directory (several servers of one game)'),
+  }),
   strict({ container: z.string().min(1) }),
 ]);
 
@@ -252,6 +283,15 @@ export const ruleSchema = strict({
   sources: z.array(z.enum(['log', 'command'])).default(['log', 'command']),
 });
 
+export const discoverySchema = strict({
+  enabled: z.boolean().default(false).describe('Find the game servers on this host (gust-agent discover shows what it finds)'),
+  interval: duration('How often to look again').prefault('30s'),
+  remove_after: duration('A discovered server whose process or container is gone this long is removed').prefault('2m'),
+  processes: z.boolean().default(true).describe('Running game processes (/proc)'),
+  linuxgsm: z.array(z.string()).default(['/home/*', '/root', '/opt/*', '/srv/*']).describe('Directories that may hold a LinuxGSM install (lgsm/); * matches one level; [] = off'),
+  docker: z.string().default('/var/run/docker.sock').describe("Docker Engine API socket ('' = off)"),
+}).describe('Zero configuration: servers found on the host are monitored like configured ones; a configured server with the same id or RCON endpoint wins');
+
 export const configSchema = strict({
   $schema: z.string().optional(),
   listen: listenSchema.prefault({}),
@@ -261,7 +301,9 @@ export const configSchema = strict({
   api: apiSchema.prefault({}),
   host: hostSchema.prefault({}),
   auto_commands: autoCommandsSchema.prefault({}),
+  log_files: logFilesSchema.prefault({}).describe('Limits of the log source'),
   alerts: alertsSchema.prefault({}),
+  discovery: discoverySchema.prefault({}),
   cluster: clusterSchema.optional().describe('Agents working as a group through cache.redis; omitted = this agent works alone'),
   servers: z.array(serverSchema).default([]),
   rules: z.array(ruleSchema).default([]),
@@ -276,4 +318,5 @@ export type QueryConfig = NonNullable<ServerConfig['query']>;
 export type ProcessConfig = NonNullable<ServerConfig['process']>;
 export type CommandConfig = ServerConfig['commands'][number];
 export type AlertsConfig = Config['alerts'];
+export type DiscoveryConfig = Config['discovery'];
 export type ClusterConfig = NonNullable<Config['cluster']>;

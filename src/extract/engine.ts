@@ -11,7 +11,7 @@ import type { LogEvent } from '../metrics/game.ts';
 import type { GameObservation } from '../state/servers.ts';
 import { BUILTIN_RULES } from './builtin/index.ts';
 import { Multiline, type OpenRecord } from './multiline.ts';
-import type { BuiltinRuleSet, EventSink } from './rules.ts';
+import type { BuiltinRuleSet, EventSink, TimestampMemo } from './rules.ts';
 import type { Extraction, LineOrigin } from './types.ts';
 import { applyRule, compileRule, ruleApplies, type CompiledRule } from './user-rules.ts';
 
@@ -55,13 +55,21 @@ class ServerEntry {
  * once per read chunk instead of once per line.
  */
 class ServerSink implements EventSink {
-  /** Player id -> unix ms of the join, for session durations. */
+  /**
+   * Player id -> unix ms of the join: the players online as the log tells (their number is
+   * the derived players-online figure) and the start of their sessions. Emptied at each start.
+   */
   readonly sessions = new Map<string, number>();
+  /** Players kicked in their current session (one kick may be logged in several lines). */
+  readonly #kicked = new Set<string>();
+  /** A start announced by its first line (restart('begin')) waits for its second. */
+  #starting = false;
   /** Warm start: lines already in a file only set gauges (players, map, last save), never counters. */
   warm = false;
   readonly #labels: { server: string };
   readonly #ctx: AgentContext;
   #set: BuiltinRuleSet | undefined;
+  readonly #stampMemo: TimestampMemo = { stamp: '', ms: 0 };
   #text = '';
   #atMs = 0;
   #pending: GameObservation | undefined;
@@ -82,26 +90,43 @@ class ServerSink implements EventSink {
 
   /** The line's own time when it has one; never later than when it was read. */
   #at(): number {
-    const own = this.#set?.timestamp?.(this.#text, this.#atMs);
+    const own = this.#set?.timestamp?.(this.#text, this.#atMs, this.#stampMemo);
     return own === undefined || own > this.#atMs ? this.#atMs : own;
   }
 
   join(player?: string): void {
-    if (this.warm) return;
-    this.#ctx.counters.joins.inc(this.#labels);
-    if (!player) return;
-    if (this.sessions.size >= MAX_OPEN_SESSIONS) this.sessions.delete(this.sessions.keys().next().value!);
-    this.sessions.set(player, this.#at());
+    if (!this.warm) this.#ctx.counters.joins.inc(this.#labels);
+    if (player === undefined) return;
+    this.#kicked.delete(player);
+    if (!this.sessions.has(player) && this.sessions.size >= MAX_OPEN_SESSIONS) this.sessions.delete(this.sessions.keys().next().value!);
+    const at = this.#at();
+    this.sessions.set(player, at);
+    this.#observe({ playersOnline: this.sessions.size }, at);
+  }
+
+  joinConfirmed(player: string): void {
+    if (!this.sessions.has(player)) this.join(player);
   }
 
   leave(player?: string): void {
-    if (this.warm) return;
-    this.#ctx.counters.leaves.inc(this.#labels);
-    const joined = player === undefined ? undefined : this.sessions.get(player);
+    if (!this.warm) this.#ctx.counters.leaves.inc(this.#labels);
+    if (player === undefined) return;
+    this.#kicked.delete(player);
+    const joined = this.sessions.get(player);
     if (joined === undefined) return;
-    this.sessions.delete(player!);
+    this.sessions.delete(player);
     const at = this.#at();
-    if (at >= joined) this.#ctx.counters.sessions.observe(this.#labels, (at - joined) / 1000);
+    if (!this.warm && at >= joined) this.#ctx.counters.sessions.observe(this.#labels, (at - joined) / 1000);
+    this.#observe({ playersOnline: this.sessions.size }, at);
+  }
+
+  kick(player?: string): void {
+    if (player !== undefined) {
+      if (this.#kicked.has(player)) return; // another record of the same kick
+      if (this.#kicked.size >= MAX_OPEN_SESSIONS) this.#kicked.delete(this.#kicked.values().next().value!);
+      this.#kicked.add(player);
+    }
+    this.event('kick');
   }
 
   event(event: LogEvent): void {
@@ -115,9 +140,13 @@ class ServerSink implements EventSink {
     this.#observe({ lastSaveTimestampSeconds: at / 1000 }, at);
   }
 
-  restart(): void {
+  restart(phase?: 'begin' | 'complete'): void {
+    const begun = this.#starting;
+    this.#starting = phase === 'begin';
+    if (phase === 'complete' && begun) return; // the second line of a start already counted
+    this.sessions.clear();
+    this.#kicked.clear();
     if (!this.warm) {
-      this.sessions.clear();
       this.commit();
       this.#ctx.state.recordRestart(this.id, 'log');
     }
@@ -312,9 +341,9 @@ export class ExtractionEngine implements Extraction {
       rule.apply(m, server.sink);
       return true;
     }
-    const event = server.sink.warm ? undefined : set.fallback?.(text);
+    const event = server.sink.warm ? undefined : set.fallback?.event(text);
     if (!event) return false;
-    server.matchCell(`${server.game}_level`).n++;
+    server.matchCell(set.fallback!.name).n++;
     this.#ctx.counters.logEvents.inc({ server: server.id, event });
     return true;
   }

@@ -6,14 +6,32 @@
 import type { LogEvent } from '../metrics/game.ts';
 
 export interface EventSink {
-  /** `player` pairs joins with leaves for session durations (a SteamID or a name). */
+  /**
+   * A player entered. `player` (a SteamID or a name) pairs joins with leaves for session
+   * durations and the players-online figure derived from the log.
+   */
   join(player?: string): void;
+  /**
+   * A second record of a join already announced (Minecraft's `NAME joined the game` after its
+   * `logged in with entity id` line): a join only when the player is not online yet.
+   */
+  joinConfirmed(player: string): void;
   leave(player?: string): void;
+  /**
+   * A player was kicked: event `kick`, counted once per session (Minecraft may log one kick as
+   * `Kicked NAME`, `NAME was kicked for ...` and `NAME lost connection: Kicked ...`). Not a
+   * leave: formats that print no leave after a kick call leave() too.
+   */
+  kick(player?: string): void;
   event(event: LogEvent): void;
   /** A world save: counts event `save` and sets the last-save timestamp. */
   save(): void;
-  /** The game server (re)started. */
-  restart(): void;
+  /**
+   * The game server (re)started. A start some builds announce in two lines (Rust: `RCon
+   * Started on` then `Connected to Steam`) passes `begin` on the first and `complete` on the
+   * second: a `complete` counts only when no `begin` came since the previous start.
+   */
+  restart(phase?: 'begin' | 'complete'): void;
   players(online: number, max?: number): void;
   info(info: { map?: string; version?: string; name?: string }): void;
 }
@@ -30,16 +48,33 @@ export interface BuiltinRule {
   apply(m: RegExpExecArray, sink: EventSink): void;
 }
 
+/**
+ * Scratch space one server's sink lends to timestamp(): consecutive lines mostly share their
+ * second, so a format may keep the last stamp text it parsed and its value here.
+ */
+export interface TimestampMemo {
+  /** The timestamp() that wrote it (a server may read files of several formats). */
+  owner?: unknown;
+  stamp: string;
+  ms: number;
+}
+
 export interface BuiltinRuleSet {
   /** Unix ms of the line's own timestamp, when the format has one; `nowMs` completes partial ones (time without date). */
-  timestamp?(line: string, nowMs: number): number | undefined;
+  timestamp?(line: string, nowMs: number, memo: TimestampMemo): number | undefined;
   /** Strip a per-line prefix (timestamp, thread, level) before the rules run. */
   message?(line: string): string;
   /** Lines that are noise (e.g. Unity's `(Filename: ...)` trailers). */
   skip?(line: string): boolean;
   readonly rules: readonly BuiltinRule[];
   /** When no rule matched: an event from the line's level (WARN, ERROR), if any. */
-  fallback?(line: string): LogEvent | undefined;
+  readonly fallback?: LevelFallback;
+}
+
+export interface LevelFallback {
+  /** The `rule` label of gust_log_rule_matches_total (distinct from every rule's name). */
+  readonly name: string;
+  event(line: string): LogEvent | undefined;
 }
 
 /** Date.UTC-free local time: game logs print the host's local time. */
@@ -50,6 +85,7 @@ export function localTime(year: number, month: number, day: number, h: number, m
 /**
  * timestamp() and message() for formats whose lines start with a `MM/dd/yyyy HH:mm:ss`
  * prefix (the prefix regex captures month, day, year, hour, minute, second in that order).
+ * Lines without the prefix are taken as they are, without a timestamp.
  */
 export function usDatePrefix(prefix: RegExp): Pick<BuiltinRuleSet, 'timestamp' | 'message'> {
   return {

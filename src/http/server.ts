@@ -2,22 +2,16 @@
  * The agent's HTTP face (fastify): landing page, /metrics, health and readiness, reload, and
  * the JSON API under /api/v1. Scrapes only read in-memory state.
  */
+import rateLimit from '@fastify/rate-limit';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
-import type { AgentContext } from '../agent/context.ts';
+import type { HttpDeps } from './deps.ts';
 import { createHttpMetrics } from '../metrics/http.ts';
 import { requireToken } from './auth.ts';
 import { landingRoute } from './routes/landing.ts';
 import { healthRoutes } from './routes/health.ts';
 import { metricsRoute } from './routes/metrics.ts';
 import { apiRoutes } from './routes/api.ts';
-
-export interface HttpDeps {
-  ctx: AgentContext;
-  isReady(): boolean;
-  /** Re-read and apply the config file; resolves with the error message when it was rejected. */
-  reload(): Promise<{ ok: true } | { ok: false; error: string }>;
-}
 
 export async function createHttpServer(deps: HttpDeps, logger: Logger): Promise<FastifyInstance> {
   const { ctx } = deps;
@@ -46,10 +40,26 @@ export async function createHttpServer(deps: HttpDeps, logger: Logger): Promise<
     reply.code(404).send({ error: 'Not Found', code: 'GUST_API_NOT_FOUND', message: `no route ${request.method} ${request.url.split('?')[0]}` }),
   );
 
+  // One limiter per client address for /api/v1 and every other route that checks a token
+  // (reload, /metrics with metrics_auth): checked before the token, so guessing is limited.
+  await app.register(rateLimit, {
+    global: false,
+    // Functions: a reload changes the limits without re-registering the plugin.
+    max: () => ctx.config.api.rate_limit.max,
+    timeWindow: () => ctx.config.api.rate_limit.window,
+    errorResponseBuilder: (_request, context) => ({
+      statusCode: 429,
+      error: 'Too Many Requests',
+      code: 'GUST_API_RATE_LIMITED',
+      message: `rate limit of ${context.max} requests exceeded; retry in ${context.after}`,
+    }),
+  });
+  const limited = app.rateLimit();
+
   await app.register(landingRoute(deps));
   await app.register(healthRoutes(deps));
-  await app.register(metricsRoute(deps));
-  app.post('/-/reload', { preHandler: requireToken(tokens) }, async (_request, reply) => {
+  await app.register(metricsRoute(deps, limited));
+  app.post('/-/reload', { onRequest: limited, preHandler: requireToken(tokens) }, async (_request, reply) => {
     const result = await deps.reload();
     if (result.ok) return { status: 'success' };
     return reply.code(400).send({ status: 'error', code: 'GUST_CONFIG_INVALID', message: result.error });

@@ -3,8 +3,8 @@
  * every scrape; counters (restarts, joins, leaves, log events, sessions) are incremented by
  * the sources and snapshotted with the log offsets so they survive restarts.
  */
-import { Histogram, type Registry } from 'prom-client';
-import { FastCounter, FastGauge } from './fast.ts';
+import type { Registry } from 'prom-client';
+import { FastCounter, FastGauge, FastHistogram } from './fast.ts';
 import type { ServerStateStore, ObservationKey } from '../state/servers.ts';
 import { SOURCES } from '../state/servers.ts';
 import type { Collector } from './collector.ts';
@@ -21,7 +21,7 @@ export function createGameCounters(registry: Registry) {
     joins: new FastCounter({ name: 'gust_player_joins_total', help: 'Player joins seen in logs.', labelNames: ['server'], registers }),
     leaves: new FastCounter({ name: 'gust_player_leaves_total', help: 'Player leaves seen in logs.', labelNames: ['server'], registers }),
     logEvents: new FastCounter({ name: 'gust_log_events_total', help: 'Game log events by kind.', labelNames: ['server', 'event'], registers }),
-    sessions: new Histogram({ name: 'gust_player_session_duration_seconds', help: 'Player session length from join/leave pairs.', labelNames: ['server'], buckets: SESSION_BUCKETS, registers }),
+    sessions: new FastHistogram({ name: 'gust_player_session_duration_seconds', help: 'Player session length from join/leave pairs.', labelNames: ['server'], buckets: SESSION_BUCKETS, registers }),
   };
 }
 export type GameCounters = ReturnType<typeof createGameCounters>;

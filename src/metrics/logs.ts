@@ -13,6 +13,8 @@ export const DROP_REASONS = ['too_long'] as const;
 export const ROTATION_KINDS = ['rotate', 'truncate'] as const;
 export const READ_ERROR_REASONS = ['permission', 'not_found', 'io'] as const;
 export type ReadErrorReason = (typeof READ_ERROR_REASONS)[number];
+export const SKIP_REASONS = ['not_regular', 'limit'] as const;
+export type SkipReason = (typeof SKIP_REASONS)[number];
 
 function createLogMetrics(registry: Registry) {
   const registers = [registry];
@@ -21,6 +23,12 @@ function createLogMetrics(registry: Registry) {
   const lagProviders = new Set<() => void>();
   const metrics = {
     filesWatched: new FastGauge({ name: 'gust_log_files_watched', help: 'Log files currently followed.', registers }),
+    filesSkipped: new FastGauge({
+      name: 'gust_log_files_skipped',
+      help: 'Paths matched by a log glob but not followed: not_regular (FIFO, device, socket) or limit (over log_files.max_followed).',
+      labelNames: ['reason'],
+      registers,
+    }),
     lines: new FastCounter({ name: 'gust_log_lines_total', help: 'Complete lines read from log files.', labelNames: ['server'], registers, collect: () => pending.flush() }),
     bytes: new FastCounter({ name: 'gust_log_bytes_total', help: 'Bytes read from log files.', labelNames: ['server'], registers, collect: () => pending.flush() }),
     dropped: new FastCounter({ name: 'gust_log_lines_dropped_total', help: 'Lines skipped or truncated (too_long: over max_line_length).', labelNames: ['server', 'reason'], registers }),

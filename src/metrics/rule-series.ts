@@ -8,7 +8,9 @@
  * ever look at the head, so a line costs O(1) and a sweep O(expired series). Both are exact
  * to within that second.
  */
-import type { RuleMetric } from './rules.ts';
+import { seriesCount, type FastMetric } from './fast.ts';
+
+export type RuleMetric = FastMetric;
 
 type Labels = Record<string, string>;
 
@@ -117,7 +119,7 @@ export class SeriesTable {
    */
   adopt(nowMs: number): void {
     const present = new Set<string>();
-    for (const entry of Object.values(hashMap(this.metric))) {
+    for (const entry of this.metric.entries()) {
       const labels: Labels = {};
       for (const [name, value] of Object.entries(entry.labels)) labels[name] = String(value);
       const key = this.key(labels);
@@ -130,7 +132,7 @@ export class SeriesTable {
 
   /** Whether the metric and this table disagree on how many series there are (cheap enough once per scrape). */
   drifted(): boolean {
-    return Object.keys(hashMap(this.metric)).length !== this.#series.size;
+    return seriesCount(this.metric) !== this.#series.size;
   }
 
   /** Evict the least recently updated series until at most `limit` remain. */
@@ -181,9 +183,4 @@ export class SeriesTable {
       else values.delete(value);
     }
   }
-}
-
-/** prom-client 15 keeps every series of a metric in `hashMap` (read synchronously, like the snapshot does). */
-function hashMap(metric: RuleMetric): Record<string, { labels: Record<string, string | number> }> {
-  return (metric as unknown as { hashMap?: Record<string, { labels: Record<string, string | number> }> }).hashMap ?? {};
 }

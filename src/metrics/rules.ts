@@ -3,12 +3,13 @@
  * they agree on its type and labels. Every series carries `server` plus the rule's labels.
  * Each metric's series are tracked in a SeriesTable (cap, expiry, label values in use).
  */
-import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import type { Registry } from 'prom-client';
 import type { RuleConfig } from '../config/schema.ts';
+import { FastCounter, FastGauge, FastHistogram } from './fast.ts';
 import { logMetrics } from './logs.ts';
-import { SeriesTable } from './rule-series.ts';
+import { SeriesTable, type RuleMetric } from './rule-series.ts';
 
-export type RuleMetric = Counter<string> | Gauge<string> | Histogram<string>;
+export type { RuleMetric } from './rule-series.ts';
 
 interface Entry {
   type: RuleConfig['type'];
@@ -90,7 +91,7 @@ function createMetric(registry: Registry, rule: RuleConfig, collect: () => void)
     registers: [registry],
     collect,
   };
-  if (rule.type === 'counter') return new Counter(common);
-  if (rule.type === 'gauge') return new Gauge(common);
-  return new Histogram(rule.buckets ? { ...common, buckets: rule.buckets } : common);
+  if (rule.type === 'counter') return new FastCounter(common);
+  if (rule.type === 'gauge') return new FastGauge(common);
+  return new FastHistogram(rule.buckets ? { ...common, buckets: rule.buckets } : common);
 }

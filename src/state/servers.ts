@@ -76,6 +76,9 @@ export interface ServerState {
   processUp?: boolean;
 }
 
+/** Longest name, map or version kept (characters); a server may report anything. */
+export const MAX_TEXT_LENGTH = 256;
+
 /** An uptime that goes back by more than this means the game server restarted. */
 const RESTART_SLACK_SECONDS = 30;
 
@@ -228,10 +231,12 @@ export class ServerStateStore extends EventEmitter<ServerStateEvents> {
   #apply(server: ServerState, source: Source, observation: GameObservation, atMs: number): void {
     const fields = server.fields as Record<string, FieldValue<unknown> | undefined>;
     const previousStart = server.fields.startTimeSeconds?.value;
-    for (const [key, value] of Object.entries(observation)) {
-      if (value === undefined || (typeof value === 'number' && !Number.isFinite(value))) continue;
+    for (const [key, raw] of Object.entries(observation)) {
+      if (raw === undefined || (typeof raw === 'number' && !Number.isFinite(raw))) continue;
       const current = fields[key];
       if (current && current.atMs > atMs) continue; // an older observation never overwrites a newer one
+      // Names, maps and versions come from the game server and become label values: bounded.
+      const value = typeof raw === 'string' && raw.length > MAX_TEXT_LENGTH ? raw.slice(0, MAX_TEXT_LENGTH) : raw;
       fields[key] = { value, atMs, source };
     }
     const start = observation.startTimeSeconds;

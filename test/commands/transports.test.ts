@@ -1,6 +1,7 @@
 /** The transports against the protocol fakes: framing, dialects, auth, timeouts, kills, reconnects. */
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { once } from 'node:events';
 import { Secret } from '../../src/config/secret.ts';
 import { GustError } from '../../src/errors.ts';
 import { SourceRconTransport, decodePackets, encodePacket, type SourceRconMode } from '../../src/sources/commands/transports/source-rcon.ts';
@@ -40,7 +41,7 @@ describe('Source RCON packet codec', () => {
     const first = decodePackets(stream.subarray(0, 7));
     assert.equal(first.packets.length, 0);
     const all = decodePackets(Buffer.concat([first.rest, stream.subarray(7)]));
-    assert.deepEqual(all.packets, [{ id: 5, type: 0, body: 'hello' }, { id: 6, type: 0, body: '' }]);
+    assert.deepEqual(all.packets, [{ id: 5, type: 0, body: Buffer.from('hello') }, { id: 6, type: 0, body: Buffer.alloc(0) }]);
     assert.throws(() => decodePackets(Buffer.from('05000000', 'hex')), /invalid RCON packet size/);
   });
 });
@@ -56,14 +57,17 @@ describe('Source RCON transport', () => {
     assert.equal(fake.stats.connections, 1, 'one persistent connection');
   });
 
-  it('srcds: a wrong password is an auth failure (id -1), not success', async () => {
+  it('srcds: a wrong password is an auth failure (id -1), not success, counted once with one reason', async () => {
     const fake = await startSrcdsFake({ password: 'right' });
     cleanups.push(() => fake.close());
-    let failures = 0;
-    const t = rcon(fake.port, 'bad-pw-123', 'srcds', { connected() {}, disconnected() {}, message() {}, connectFailed: (r) => void (r === 'auth' && failures++) });
+    const reasons: string[] = [];
+    const t = rcon(fake.port, 'bad-pw-123', 'srcds', { connected() {}, disconnected() {}, message() {}, connectFailed: (r) => void reasons.push(r) });
+    const gone = once(fake.events, 'disconnect');
     const err = await rejectsWith(t.send('status', 1000), 'auth');
     assert.ok(!err.message.includes('bad-pw-123'), 'no password in the error');
-    assert.equal(failures, 1);
+    // The agent's socket 'close' handler has run once the server saw the connection end.
+    await gone;
+    assert.deepEqual(reasons, ['auth']);
   });
 
   it('minecraft: one request in flight, split replies joined, never closed for pipelining', async () => {
@@ -75,6 +79,16 @@ describe('Source RCON transport', () => {
     assert.equal(replies[1], 'y'.repeat(9000));
     assert.equal(fake.stats.pipelineCloses, 0);
     assert.equal(fake.stats.maxInFlight, 1);
+    assert.equal(fake.stats.connections, 1);
+  });
+
+  it('minecraft: a reply split every 4096 bytes (some mods), cutting multi-byte characters, is joined whole', async () => {
+    // 3000 × "€" (3 bytes) + "é": 9002 bytes in packets of 4096, 4096 and 810 bytes, the cuts inside characters.
+    const text = `${'€'.repeat(3000)}é`;
+    const fake = await startMinecraftFake({ password: 'pw', splitOn: 'bytes', respond: (c) => (c === 'big' ? text : undefined) });
+    cleanups.push(() => fake.close());
+    const t = rcon(fake.port, 'pw', 'minecraft');
+    assert.equal(await t.send('big', 3000), text);
     assert.equal(fake.stats.connections, 1);
   });
 
@@ -142,10 +156,12 @@ describe('Rust WebRCON transport', () => {
     assert.deepEqual(lines, ['Saved 41,234 ents, cache(0.01), write(0.01), disk(0.01).', '[TEAM CHAT] Bob[76561198000000001] : hi all']);
   });
 
-  it('a wrong password is an auth failure; after 4 failures it stops connecting (Rust bans at 5)', async () => {
+  it('a wrong password (a bare close frame instead of HTTP 101, as Rust does) is auth; after 4 it stops connecting', async () => {
     const fake = await startWebRconFake({ password: 'right' });
     cleanups.push(() => fake.close());
-    const t = new WebRconTransport({ host: '127.0.0.1', port: fake.port, password: new Secret('wrong-pw-xyz'), connectTimeoutMs: 1000 });
+    const reasons: string[] = [];
+    const hooks: ConnectionHooks = { connected() {}, disconnected() {}, message() {}, connectFailed: (r) => void reasons.push(r) };
+    const t = new WebRconTransport({ host: '127.0.0.1', port: fake.port, password: new Secret('wrong-pw-xyz'), connectTimeoutMs: 1000, hooks });
     cleanups.push(() => t.close());
     // Rust's 1 s cooldown between connections: give each attempt room for it.
     for (let i = 0; i < AUTH_FAILURE_LIMIT; i++) {
@@ -155,6 +171,57 @@ describe('Rust WebRCON transport', () => {
     const err = await rejectsWith(t.send('serverinfo', 2000), 'auth');
     assert.match(err.message, /not retried/);
     assert.equal(fake.stats.authFailures, AUTH_FAILURE_LIMIT);
+    assert.equal(fake.stats.connections, AUTH_FAILURE_LIMIT, 'no connection beyond the failed ones');
+    assert.equal(fake.stats.banned, 0);
+    assert.deepEqual(reasons, Array(AUTH_FAILURE_LIMIT).fill('auth'));
+  });
+
+  it('JSON command: of several frames with its Identifier the reply is the one the parser accepts; the others go to the console once', async () => {
+    const fake = await startWebRconFake({
+      password: 'pw',
+      players: 9,
+      queued: 3,
+      commandLogs: (c) => (c === 'serverinfo' ? { before: ['[Debug] Oxide: serverinfo hook'], after: ['[Debug] after serverinfo'] } : undefined),
+    });
+    cleanups.push(() => fake.close());
+    const lines: string[] = [];
+    let sawAfter: () => void = () => {};
+    const after = new Promise<void>((r) => (sawAfter = r));
+    const onConsole = (l: string) => {
+      lines.push(l);
+      if (l === '[Debug] after serverinfo') sawAfter();
+    };
+    const t = new WebRconTransport({ host: '127.0.0.1', port: fake.port, password: new Secret('pw'), connectTimeoutMs: 1000, onConsole });
+    cleanups.push(() => t.close());
+    const accept = (text: string) => {
+      try {
+        return typeof JSON.parse(text) === 'object';
+      } catch {
+        return false;
+      }
+    };
+    const reply = await t.send('serverinfo', 2000, { accept });
+    assert.equal(JSON.parse(reply).Players, 9);
+    assert.equal(JSON.parse(reply).Queued, 3);
+    await after;
+    assert.deepEqual(lines, ['[Debug] Oxide: serverinfo hook', '[Debug] after serverinfo']);
+    // No frame the parser accepts: the refused one is the reply (a parse failure), soon, not at the deadline.
+    const started = Date.now();
+    const refused = await t.send('serverinfo', 5000, { accept: () => false });
+    assert.ok(refused.startsWith('[Debug] Oxide: serverinfo hook\n{') && refused.endsWith('}\n[Debug] after serverinfo'), refused);
+    assert.ok(Date.now() - started < 3000, 'ended by the quiet gap');
+  });
+
+  it('text command: the frames with its Identifier are gathered until a quiet gap', async () => {
+    const fake = await startWebRconFake({ password: 'pw', players: 4, commandLogs: (c) => (c === 'status' ? { before: ['[Plugin] status requested'] } : undefined) });
+    cleanups.push(() => fake.close());
+    const lines: string[] = [];
+    const t = new WebRconTransport({ host: '127.0.0.1', port: fake.port, password: new Secret('pw'), connectTimeoutMs: 1000, onConsole: (l) => lines.push(l) });
+    cleanups.push(() => t.close());
+    const reply = await t.send('status', 2000);
+    assert.match(reply, /^\[Plugin\] status requested\nhostname: Fake Rust Server\n/);
+    assert.match(reply, /players : 4 \(50 max\)/);
+    assert.deepEqual(lines, []);
   });
 });
 

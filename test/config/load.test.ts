@@ -37,9 +37,9 @@ describe('config fixtures (blackbox_exporter style: exact messages)', () => {
       });
     });
   }
-  test('config.example.yaml is valid', () => {
-    const { config } = loadConfigFile(path.join(ROOT, 'config.example.yaml'));
-    assert.ok(config.servers.length >= 1);
+  test('config.example.yaml is valid', async () => {
+    const { config } = await loadConfigFile(path.join(ROOT, 'config.example.yaml'));
+    assert.equal(config.discovery.enabled, true);
   });
 });
 
@@ -91,6 +91,12 @@ describe('environment and secret files', () => {
     assert.throws(() => parseConfig(yaml, '/x/config.yaml', { env: { RCON_PORT: '1' } }), {
       message: 'config.yaml:7: servers[0].rcon.password: environment variable RCON_PW is not set',
     });
+  });
+  test('password_from reads the password where the game keeps it (properties, ini), relative to the config', () => {
+    const config = parseFixture('good', 'password-from.yaml');
+    assert.equal(config.servers[0]!.rcon!.password!.reveal(), 'from-properties');
+    assert.equal(config.servers[1]!.rcon!.password!.reveal(), 'from-ini');
+    assert.equal(inspect(config).includes('from-ini'), false);
   });
   test('password_file is read relative to the config; a bare name from $CREDENTIALS_DIRECTORY', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'gust-secret-'));

@@ -1,7 +1,7 @@
 /**
  * Golden exposition per game: each fixture (real log formats from PROTOCOLS.md) runs through
- * `gust-agent parse` and must print exactly the stored exposition. UPDATE_GOLDEN=1 rewrites
- * the .prom files (review the diff before committing).
+ * `gust-agent parse` and must print exactly the stored exposition. A missing .prom fails;
+ * only UPDATE_GOLDEN=1 writes them (read every changed line of the diff before committing).
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -22,7 +22,8 @@ const GAMES: Game[] = ['rust', 'minecraft', 'source', 'valheim', 'ark', 'palworl
 async function golden(name: string, game: Game, files: string[], rules: RuleConfig[] = []): Promise<void> {
   const actual = await parseFiles({ game, server: 'local', rules, files: files.map((f) => path.join(FIXTURES, f)), nowMs: NOW });
   const file = path.join(FIXTURES, `${name}.prom`);
-  if (process.env.UPDATE_GOLDEN === '1' || !existsSync(file)) writeFileSync(file, actual);
+  if (process.env.UPDATE_GOLDEN === '1') writeFileSync(file, actual);
+  assert.ok(existsSync(file), `${name}: no golden exposition ${file} (write it with UPDATE_GOLDEN=1, then review it line by line)`);
   assert.equal(actual, readFileSync(file, 'utf8'), `${name}: exposition differs from ${file}`);
 }
 

@@ -4,6 +4,7 @@
  * independent Source RCON packet codec (deliberately not the agent's own).
  */
 import type net from 'node:net';
+import { EventEmitter } from 'node:events';
 export class InFlightTracker {
   current = 0;
   max = 0;
@@ -77,11 +78,18 @@ export function tcpLifecycle(server: net.Server, sockets: Set<net.Socket>): { ki
   };
 }
 
-/** Takes a new connection of a TCP fake: counted, tracked for kill()/close(), Nagle off, errors ignored. */
-export function adoptSocket(socket: net.Socket, sockets: Set<net.Socket>, stats: { connections: number }): void {
+/**
+ * Takes a new connection of a TCP fake: counted, tracked for kill()/close(), Nagle off, errors
+ * ignored. `events` gets 'disconnect' when the connection is gone, so a test can await the
+ * client having closed (its own close handlers have run by then) instead of sleeping.
+ */
+export function adoptSocket(socket: net.Socket, sockets: Set<net.Socket>, stats: { connections: number }, events?: EventEmitter): void {
   stats.connections++;
   sockets.add(socket);
   socket.setNoDelay(true); // a reply and the terminator mirror are separate writes: no Nagle/delayed-ACK stall
-  socket.on('close', () => sockets.delete(socket));
+  socket.on('close', () => {
+    sockets.delete(socket);
+    events?.emit('disconnect');
+  });
   socket.on('error', () => {});
 }

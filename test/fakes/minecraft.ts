@@ -3,7 +3,8 @@
  * read (a chunk whose length does not match its size field — pipelining — closes the
  * socket), auth success is a lone (id, 2, ""), failure or a command before auth is
  * (-1, 2, "") with the socket kept open, replies split every 4096 chars with no terminator,
- * and an unknown packet type gets "Unknown request <type>".
+ * and an unknown packet type gets "Unknown request <type>". `splitOn: 'bytes'` splits every
+ * 4096 UTF-8 bytes instead, as some mods do (KryptonFNP), even inside a multi-byte character.
  */
 import net from 'node:net';
 import { InFlightTracker, delay, packet, playerNames, tcpLifecycle, adoptSocket } from './common.ts';
@@ -20,6 +21,8 @@ export interface MinecraftFakeOptions {
   replyDelayMs?: number;
   tracker?: InFlightTracker;
   respond?: (command: string) => string | undefined;
+  /** Where replies are split: every 4096 Java chars (vanilla, default) or 4096 UTF-8 bytes. */
+  splitOn?: 'chars' | 'bytes';
 }
 
 export interface MinecraftFake {
@@ -43,6 +46,24 @@ export function minecraftList(players: number, max: number, format: ListFormat):
     case 'v116':
       return `There are ${players} of a max of ${max} players online: ${names}`;
   }
+}
+
+/** Vanilla: every 4096 Java chars (UTF-16 units), so a packet can exceed 4096 bytes. Mods: every 4096 bytes. */
+function split(reply: string, on: 'chars' | 'bytes'): Buffer[] {
+  const parts: Buffer[] = [];
+  if (on === 'chars') {
+    for (let i = 0; i < Math.max(1, reply.length); i += 4096) parts.push(Buffer.from(reply.slice(i, i + 4096), 'utf8'));
+    return parts;
+  }
+  const bytes = Buffer.from(reply, 'utf8');
+  for (let i = 0; i < Math.max(1, bytes.length); i += 4096) parts.push(bytes.subarray(i, i + 4096));
+  return parts;
+}
+
+function packetOfBytes(id: number, type: number, body: Buffer): Buffer {
+  const head = packet(id, type, '');
+  head.writeInt32LE(body.length + 10, 0);
+  return Buffer.concat([head.subarray(0, 12), body, Buffer.alloc(2)]);
 }
 
 export async function startMinecraftFake(options: MinecraftFakeOptions): Promise<MinecraftFake> {
@@ -99,8 +120,7 @@ export async function startMinecraftFake(options: MinecraftFakeOptions): Promise
         else if (body.startsWith('long ')) reply = 'y'.repeat(Number(body.slice(5)));
         else reply = `Unknown or incomplete command, see below for error`;
       }
-      // Split every 4096 Java chars (UTF-16 units): a packet can exceed 4096 bytes.
-      for (let i = 0; i < Math.max(1, reply.length); i += 4096) socket.write(packet(id, 0, reply.slice(i, i + 4096)));
+      for (const body of split(reply, options.splitOn ?? 'chars')) socket.write(packetOfBytes(id, 0, body));
     });
   });
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));

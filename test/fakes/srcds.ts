@@ -6,8 +6,13 @@
  *
  * `dialect: 'palworld'` answers every reply with id 0 and a length header that overstates the
  * body; `dialect: 'ark'` answers ARK's ListPlayers and "Server received, But no response!!".
+ *
+ * Quirks of other servers: `answerTerminator: false` never answers the empty RESPONSE_VALUE
+ * (gorcon/rcon's test server); `hostile` answers a command with an endless stream of packets
+ * carrying its id ('flood') or a header whose size field is -1 or 2^31-1 (and answers no terminator).
  */
 import net from 'node:net';
+import { EventEmitter } from 'node:events';
 import { InFlightTracker, delay, packet, playerNames, readPackets, tcpLifecycle, adoptSocket } from './common.ts';
 
 export interface SrcdsFakeOptions {
@@ -23,11 +28,16 @@ export interface SrcdsFakeOptions {
   tracker?: InFlightTracker;
   /** Custom replies; undefined falls back to the built-in ones. */
   respond?: (command: string) => string | undefined;
+  /** false: the empty RESPONSE_VALUE after a command is never answered. Default true. */
+  answerTerminator?: boolean;
+  hostile?: 'flood' | 'negative-size' | 'huge-size';
 }
 
 export interface SrcdsFake {
   port: number;
-  stats: { connections: number; authFailures: number; commands: string[]; maxInFlight: number };
+  stats: { connections: number; authFailures: number; commands: string[]; maxInFlight: number; floodedBytes: number };
+  /** 'disconnect' when a client connection is gone. */
+  events: EventEmitter;
   setPlayers(n: number): void;
   /** Commands get no reply at all while silent. */
   setSilent(silent: boolean): void;
@@ -57,8 +67,9 @@ export async function startSrcdsFake(options: SrcdsFakeOptions): Promise<SrcdsFa
   const max = options.maxPlayers ?? 24;
   let silent = false;
   let inFlight = 0;
-  const stats = { connections: 0, authFailures: 0, commands: [] as string[], maxInFlight: 0 };
+  const stats = { connections: 0, authFailures: 0, commands: [] as string[], maxInFlight: 0, floodedBytes: 0 };
   const sockets = new Set<net.Socket>();
+  const events = new EventEmitter();
 
   const builtIn = (command: string): string => {
     const c = command.trim();
@@ -71,7 +82,7 @@ export async function startSrcdsFake(options: SrcdsFakeOptions): Promise<SrcdsFa
   };
 
   const server = net.createServer((socket) => {
-    adoptSocket(socket, sockets, stats);
+    adoptSocket(socket, sockets, stats, events);
     let buffer: Buffer = Buffer.alloc(0);
     let authed = false;
     // SRCDS handles a connection's packets in order: replies (even delayed ones) keep that order.
@@ -100,6 +111,7 @@ export async function startSrcdsFake(options: SrcdsFakeOptions): Promise<SrcdsFa
         }
         if (!authed) continue;
         if (p.type === 0) {
+          if (options.answerTerminator === false || options.hostile) continue;
           // The terminator: mirrored after everything queued before it.
           const isSilent = silent;
           chain = chain.then(() => {
@@ -120,6 +132,7 @@ export async function startSrcdsFake(options: SrcdsFakeOptions): Promise<SrcdsFa
           inFlight--;
           options.tracker?.leave();
           if (isSilent || socket.destroyed) return;
+          if (options.hostile) return misbehave(socket, p.id, options.hostile, stats);
           send(p.id, 0, options.respond?.(p.body) ?? builtIn(p.body));
         });
       }
@@ -130,10 +143,30 @@ export async function startSrcdsFake(options: SrcdsFakeOptions): Promise<SrcdsFa
   return {
     port,
     stats,
+    events,
     setPlayers: (n) => (players = n),
     setSilent: (s) => (silent = s),
     ...tcpLifecycle(server, sockets),
   };
+}
+
+/** Streams packets with the request's id until the client goes, or sends an impossible size field. */
+function misbehave(socket: net.Socket, id: number, how: NonNullable<SrcdsFakeOptions['hostile']>, stats: { floodedBytes: number }): void {
+  if (how !== 'flood') {
+    const header = Buffer.alloc(12);
+    header.writeInt32LE(how === 'negative-size' ? -1 : 0x7fffffff, 0);
+    header.writeInt32LE(id, 4);
+    socket.write(Buffer.concat([header, Buffer.alloc(64, 0x41)]));
+    return;
+  }
+  const chunk = packet(id, 0, 'z'.repeat(4086));
+  const pump = () => {
+    while (!socket.destroyed) {
+      stats.floodedBytes += chunk.length;
+      if (!socket.write(chunk)) return void socket.once('drain', pump);
+    }
+  };
+  pump();
 }
 
 function int32(n: number): number[] {

@@ -1,10 +1,17 @@
 /**
  * A Rust WebRCON server (PROTOCOLS.md section 2): the password is the URL path (compared
- * exactly); a wrong one gets the socket closed with no message. Frames are pretty-printed
- * JSON (2-space indent); serverinfo's Message is itself JSON; console output goes out with
- * Identifier 0 and broadcasts (chat) with -1 to every client; some commands send no frame.
+ * exactly); a wrong one never gets the HTTP upgrade answered: the server writes a bare close
+ * frame (88 02 03 e8) on the raw socket and closes, and after 5 such failures within 300 s it
+ * bans the IP (connections dropped at once). Frames are pretty-printed JSON (2-space indent);
+ * serverinfo's Message is itself JSON; console output goes out with Identifier 0 and
+ * broadcasts (chat) with -1 to every client; some commands send no frame; log lines printed
+ * while a command runs (plugins) carry the command's Identifier (`commandLogs`).
+ *
+ * `hostile` answers every command with a 50 MB console frame ('huge-frame'), or with an endless stream
+ * of frames that are not JSON ('invalid-json') or carry Identifiers nobody sent ('foreign-ids').
  */
-import type { AddressInfo } from 'node:net';
+import http from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { InFlightTracker, delay, playerNames } from './common.ts';
 
@@ -21,11 +28,20 @@ export interface WebRconFakeOptions {
   tracker?: InFlightTracker;
   /** Commands that print nothing (no frame at all). Default: "say", "server.save". */
   silentCommands?: string[];
+  /** Lines logged while a command runs, sent with its Identifier before ('before') or after its reply. */
+  commandLogs?: (command: string) => { before?: string[]; after?: string[] } | undefined;
+  hostile?: 'huge-frame' | 'invalid-json' | 'foreign-ids';
 }
+
+/** Rust's answer to a wrong password, instead of an HTTP 101: a close frame, code 1000. */
+export const BARE_CLOSE_FRAME = Buffer.from([0x88, 0x02, 0x03, 0xe8]);
+const BAN_FAILURES = 5;
+const BAN_WINDOW_MS = 300_000;
 
 export interface WebRconFake {
   port: number;
-  stats: { connections: number; authFailures: number; commands: string[]; maxInFlight: number };
+  /** `connections`: every TCP connection (banned ones too); `banned`: those dropped by the ban. */
+  stats: { connections: number; authFailures: number; banned: number; commands: string[]; maxInFlight: number; hostileBytes: number };
   setPlayers(n: number): void;
   setUptime(seconds: number): void;
   /** Console output (Identifier 0) to every client. */
@@ -41,8 +57,10 @@ export async function startWebRconFake(options: WebRconFakeOptions): Promise<Web
   let uptime = options.uptimeSeconds ?? 363;
   let inFlight = 0;
   const silent = new Set(options.silentCommands ?? ['say', 'server.save']);
-  const stats = { connections: 0, authFailures: 0, commands: [] as string[], maxInFlight: 0 };
+  const stats = { connections: 0, authFailures: 0, banned: 0, commands: [] as string[], maxInFlight: 0, hostileBytes: 0 };
   const clients = new Set<WebSocket>();
+  const failures: number[] = [];
+  const rawSockets = new Set<Socket>();
   const frame = (Message: string, Identifier: number, Type = 'Generic') =>
     JSON.stringify({ Message, Identifier, Type, Stacktrace: Identifier === -1 ? null : '' }, null, 2);
 
@@ -63,14 +81,29 @@ export async function startWebRconFake(options: WebRconFakeOptions): Promise<Web
     return `Command '${name}' not found`;
   };
 
-  const wss = new WebSocketServer({ host: '127.0.0.1', port: options.port ?? 0, perMessageDeflate: false });
-  wss.on('connection', (ws, req) => {
+  const httpServer = http.createServer((_req, res) => res.writeHead(404).end());
+  const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false });
+  httpServer.on('connection', (socket) => {
     stats.connections++;
+    rawSockets.add(socket);
+    socket.on('close', () => rawSockets.delete(socket));
+    const now = Date.now();
+    while (failures.length > 0 && now - failures[0]! > BAN_WINDOW_MS) failures.shift();
+    if (failures.length >= BAN_FAILURES) {
+      stats.banned++;
+      socket.destroy();
+    }
+  });
+  httpServer.on('upgrade', (req, socket, head) => {
     if (req.url !== `/${options.password}`) {
       stats.authFailures++;
-      ws.terminate();
+      failures.push(Date.now());
+      socket.end(BARE_CLOSE_FRAME);
       return;
     }
+    wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+  });
+  wss.on('connection', (ws) => {
     clients.add(ws);
     ws.on('close', () => clients.delete(ws));
     ws.on('error', () => {});
@@ -89,16 +122,22 @@ export async function startWebRconFake(options: WebRconFakeOptions): Promise<Web
       if (options.replyDelayMs) await delay(options.replyDelayMs);
       inFlight--;
       options.tracker?.leave();
+      if (ws.readyState !== ws.OPEN) return;
+      const id = msg.Identifier ?? 0;
+      if (options.hostile) return misbehave(ws, options.hostile, stats);
+      const logs = options.commandLogs?.(command);
+      for (const line of logs?.before ?? []) ws.send(frame(line, id));
       const text = reply(command);
-      if (text !== undefined && ws.readyState === ws.OPEN) ws.send(frame(text, msg.Identifier ?? 0));
+      if (text !== undefined) ws.send(frame(text, id));
+      for (const line of logs?.after ?? []) ws.send(frame(line, id));
     });
   });
-  await new Promise<void>((resolve) => wss.once('listening', () => resolve()));
+  await new Promise<void>((resolve) => httpServer.listen(options.port ?? 0, '127.0.0.1', resolve));
   const broadcast = (text: string) => {
     for (const c of clients) if (c.readyState === c.OPEN) c.send(text);
   };
   return {
-    port: (wss.address() as AddressInfo).port,
+    port: (httpServer.address() as AddressInfo).port,
     stats,
     setPlayers: (n) => (players = n),
     setUptime: (s) => (uptime = s),
@@ -107,11 +146,37 @@ export async function startWebRconFake(options: WebRconFakeOptions): Promise<Web
       broadcast(frame(JSON.stringify({ Channel: channel, Message: message, UserId: '76561198000000001', Username: username, Color: '#5af', Time: Math.floor(Date.now() / 1000) }), -1, 'Chat')),
     kill() {
       for (const c of wss.clients) c.terminate();
-      wss.close();
+      for (const s of rawSockets) s.destroy();
+      httpServer.close();
     },
     async close() {
       for (const c of wss.clients) c.terminate();
-      await new Promise<void>((resolve) => wss.close(() => resolve()));
+      for (const s of rawSockets) s.destroy();
+      await new Promise<void>((resolve) => httpServer.close(() => resolve()));
     },
   };
+}
+
+/** Answers a command the way a hostile server would, until the client goes. */
+function misbehave(ws: WebSocket, how: NonNullable<WebRconFakeOptions['hostile']>, stats: { hostileBytes: number }): void {
+  if (how === 'huge-frame') {
+    // As console output (Identifier 0): only the frame size bound can stop it.
+    const message = JSON.stringify({ Message: 'x'.repeat(50 * 1024 * 1024), Identifier: 0, Type: 'Generic', Stacktrace: '' });
+    stats.hostileBytes += message.length;
+    ws.send(message);
+    return;
+  }
+  let n = 0;
+  const next = () =>
+    how === 'invalid-json' ? `{"Message": "not json ${n++}` : JSON.stringify({ Message: `foreign ${n++}`, Identifier: 777_000_000 + n, Type: 'Generic', Stacktrace: '' });
+  const pump = () => {
+    // Frames without end, in bursts that leave the event loop (shared with the agent in tests) turns.
+    for (let i = 0; i < 200 && ws.readyState === ws.OPEN && ws.bufferedAmount < 1024 * 1024; i++) {
+      const text = next();
+      stats.hostileBytes += text.length;
+      ws.send(text);
+    }
+    if (ws.readyState === ws.OPEN) setImmediate(pump);
+  };
+  pump();
 }

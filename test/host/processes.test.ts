@@ -30,6 +30,20 @@ test('a process found by name', async () => {
   }
 });
 
+test('a process found by name and working directory (several servers of one game on a host)', async () => {
+  const [a, b, none] = [tempDir(), tempDir(), tempDir()];
+  const children = [spawn('sleep', ['30'], { cwd: a }), spawn('sleep', ['30'], { cwd: b })];
+  try {
+    await Promise.all(children.map((c) => once(c, 'spawn')));
+    const inA = await sampleProcess({ name: 'sleep', cwd: a });
+    const all = await sampleProcess({ name: 'sleep' });
+    assert.ok(inA && all && inA.rssBytes > 0 && inA.rssBytes < all.rssBytes, JSON.stringify({ inA, all }));
+    assert.equal(await sampleProcess({ name: 'sleep', cwd: none }), undefined);
+  } finally {
+    for (const c of children) c.kill();
+  }
+});
+
 test('process series per server; a missing Docker socket is reported, not fatal', async () => {
   const dir = tempDir();
   const pidFile = path.join(dir, 'game.pid');

@@ -2,12 +2,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Counter, Gauge, Histogram, Registry, Summary } from 'prom-client';
 import { renderExposition } from '../../src/http/exposition.ts';
-import { FastCounter, FastGauge } from '../../src/metrics/fast.ts';
+import { FastCounter, FastGauge, FastHistogram } from '../../src/metrics/fast.ts';
 
-const PROM = { Counter, Gauge };
-const FAST = { Counter: FastCounter, Gauge: FastGauge };
+const PROM = { Counter, Gauge, Histogram };
+const FAST = { Counter: FastCounter, Gauge: FastGauge, Histogram: FastHistogram };
 
-function populated(defaultLabels?: Record<string, string>, { Counter, Gauge }: typeof PROM | typeof FAST = PROM): Registry {
+function populated(defaultLabels?: Record<string, string>, { Counter, Gauge, Histogram }: typeof PROM | typeof FAST = PROM): Registry {
   const registry = new Registry();
   if (defaultLabels) registry.setDefaultLabels(defaultLabels);
   const registers = [registry];
@@ -24,7 +24,11 @@ function populated(defaultLabels?: Record<string, string>, { Counter, Gauge }: t
   const histogram = new Histogram({ name: 'h_seconds', help: 'Histogram.', labelNames: ['route'], buckets: [0.1, 1], registers });
   histogram.observe({ route: '/metrics' }, 0.05);
   histogram.observe({ route: '/api' }, 2);
+  histogram.labels('/api').observe(0.1);
+  histogram.observe({ route: 'gone' }, 1);
+  histogram.remove('gone');
   new Histogram({ name: 'h_empty', help: 'Empty histogram.', registers });
+  new Histogram({ name: 'h_plain', help: 'No labels.', buckets: [5], registers }).observe(7);
   const summary = new Summary({ name: 's', help: 'Summary.', labelNames: ['k'], percentiles: [0.5, 0.99], registers });
   for (let i = 0; i < 10; i++) summary.observe({ k: 'v' }, i);
   new Gauge({ name: 'unset', help: 'Declared, never set.', labelNames: ['x'], registers });
@@ -47,7 +51,7 @@ test('renderExposition falls back to prom-client for OpenMetrics registries', as
   assert.equal(await renderExposition(registry), await registry.metrics());
 });
 
-test('Fast counters and gauges write exactly what prom-client writes for the same operations', async () => {
+test('Fast counters, gauges and histograms write exactly what prom-client writes for the same operations', async () => {
   const fast = populated(undefined, FAST);
   const reference = await populated().metrics();
   assert.equal(await renderExposition(fast), reference);
@@ -83,4 +87,21 @@ test('Fast metrics behave like prom-client: labels, remove, reset, collect, erro
     assert.equal(text, '# HELP c_total c\n# TYPE c_total counter\nc_total{a="1",b="2"} 3.5\n\n# HELP g g\n# TYPE g gauge\ng{a="1"} 3\n\n# HELP p p\n# TYPE p gauge\np 0\n', `${Counter.name}`);
     assert.deepEqual((await c.get()).values, [{ value: 3.5, labels: { a: '1', b: '2' } }]);
   }
+});
+
+test('FastHistogram: series readable in the same tick, saved counts added back, get() as prom-client', async () => {
+  const make = <H extends typeof Histogram>(H: H) => new H({ name: 'h', help: 'h', labelNames: ['server'], buckets: [1, 10], registers: [] });
+  const fast = make(FastHistogram) as FastHistogram;
+  const prom = make(Histogram);
+  for (const h of [fast, prom]) {
+    h.observe({ server: 'a' }, 0.5);
+    h.observe({ server: 'a' }, 20);
+  }
+  assert.deepEqual(await fast.get(), await prom.get());
+  assert.deepEqual([...fast.entries()], [{ labels: { server: 'a' }, buckets: [1, 0], sum: 20.5, count: 2 }]);
+  fast.add({ server: 'a' }, { buckets: { '1': 1, '10': 3 }, sum: 12, count: 5 });
+  assert.deepEqual([...fast.entries()], [{ labels: { server: 'a' }, buckets: [2, 3], sum: 32.5, count: 7 }]);
+  assert.throws(() => fast.observe({ server: 'a' }, Number.NaN), /not a valid number/);
+  fast.reset();
+  assert.deepEqual([...fast.entries()], []);
 });

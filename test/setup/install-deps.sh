@@ -10,6 +10,8 @@ command -v prometheus-alertmanager >/dev/null || command -v alertmanager >/dev/n
 command -v amtool >/dev/null || need+=(prometheus-alertmanager)
 command -v systemd-analyze >/dev/null || need+=(systemd)
 command -v shellcheck >/dev/null || need+=(shellcheck)
+command -v cc >/dev/null || need+=(gcc)          # discovery tests compile a tiny program to run under the games' names
+command -v setpriv >/dev/null || need+=(util-linux)
 command -v wrk >/dev/null || need+=(wrk)
 [ -x /usr/bin/mtail ] || need+=(mtail)
 [ -x /usr/bin/prometheus-node-exporter ] || need+=(prometheus-node-exporter)

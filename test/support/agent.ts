@@ -35,7 +35,7 @@ export async function startAgent(yaml: string, options: { dir?: string; watchCon
     /^log:/m.test(yaml) ? '' : 'log: { level: debug }',
   ].filter(Boolean).join('\n');
   writeFileSync(configPath, `${header}\n${yaml}\n`);
-  const { config } = loadConfigFile(configPath);
+  const { config } = await loadConfigFile(configPath);
   const logs: string[] = [];
   const sink = new Writable({ write(chunk, _enc, cb) { logs.push(String(chunk)); cb(); } });
   const logger = createLogger(config.log, sink);

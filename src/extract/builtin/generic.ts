@@ -1,23 +1,24 @@
 /**
  * Generic logs: seed 000's four player-count patterns (`players: 12/50`, `online: 12 of 50`,
  * `connected: 12/50`, `population: 12/50`, case-insensitive) with its validation
- * 0 <= current <= max <= 1000, optional `YYYY-MM-DD HH:MM:SS` prefix, and error/warning levels.
+ * 0 <= current <= max <= 1000, optional `YYYY-MM-DD HH:MM:SS` prefix, and levels: `ERROR`,
+ * `WARN`/`WARNING`, `[Error]`, `[Warning]` (Oxide, Unity), crash words. A level or crash word
+ * inside a name (`fabric-crash-report-info-v1`, `crash.txt`) is not an event.
  */
-import { localTime, validPlayers, type BuiltinRule, type BuiltinRuleSet } from '../rules.ts';
+import { localTime, validPlayers, type BuiltinRule, type BuiltinRuleSet, type TimestampMemo } from '../rules.ts';
 
 const TIMESTAMP = /^\[?(\d{4})-(\d\d)-(\d\d)[ T](\d\d):(\d\d):(\d\d)/;
 
-let lastStamp = '';
-let lastMs = 0;
-
-export function genericTimestamp(line: string): number | undefined {
-  // Consecutive lines mostly share their second: skip the regex and the Date then.
-  if (lastStamp !== '' && line.startsWith(lastStamp)) return lastMs;
+export function genericTimestamp(line: string, _nowMs: number, memo: TimestampMemo): number | undefined {
+  // Consecutive lines mostly share their second: skip the regex and the Date then (a count
+  // line every few seconds is a fifth of a busy log, and each asks for its time).
+  if (memo.owner === genericTimestamp && line.startsWith(memo.stamp)) return memo.ms;
   const m = TIMESTAMP.exec(line);
   if (!m) return undefined;
-  lastStamp = m[0];
-  lastMs = localTime(+m[1]!, +m[2]!, +m[3]!, +m[4]!, +m[5]!, +m[6]!);
-  return lastMs;
+  memo.owner = genericTimestamp;
+  memo.stamp = m[0];
+  memo.ms = localTime(+m[1]!, +m[2]!, +m[3]!, +m[4]!, +m[5]!, +m[6]!);
+  return memo.ms;
 }
 
 /**
@@ -54,10 +55,11 @@ export const generic: BuiltinRuleSet = {
   rules: [
     PLAYER_COUNT_RULE,
     {
-      // One regex for the three levels: one scan of the line instead of three.
+      // One regex for the levels: one scan of the line instead of several. A word joined to
+      // its neighbours by `-`, `_` or `.` is part of a name, not a level.
       name: 'generic_level',
-      re: /\b(?:([Cc]rash(?:ed)?|CRASH(?:ED)?|[Pp]anic|PANIC|FATAL)|(ERROR)|(WARN(?:ING)?))\b/,
-      apply: (m, s) => s.event(m[1] ? 'crash' : m[2] ? 'error' : 'warning'),
+      re: /(?<![\w.-])(?:([Cc]rash(?:ed)?|CRASH(?:ED)?|[Pp]anic|PANIC|FATAL)|(ERROR)|(WARN(?:ING)?))(?![\w-]|\.\w)|\[(?:(Error)|Warning)\]/,
+      apply: (m, s) => s.event(m[1] ? 'crash' : m[2] || m[4] ? 'error' : 'warning'),
     },
   ],
 };

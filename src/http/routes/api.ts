@@ -1,16 +1,16 @@
 /**
- * JSON API under /api/v1. Order of checks on each request: rate limit (onRequest), bearer
- * token (preValidation: mutating routes always, reads when api.read_auth), then schema
- * validation, so unauthenticated or abusive clients learn nothing about valid ids.
+ * JSON API under /api/v1. Order of checks on each request: rate limit (onRequest, shared with
+ * the other routes that check a token), bearer token (preValidation: mutating routes always,
+ * reads when api.read_auth), then schema validation, so unauthenticated or abusive clients
+ * learn nothing about valid ids.
  * Every answer is JSON, errors included ({error, code, message}), with X-Response-Time.
  */
-import rateLimit from '@fastify/rate-limit';
 import type { FastifyError, FastifyPluginAsync } from 'fastify';
 import { errorMessage } from '../../errors.ts';
 import { requireToken } from '../auth.ts';
 import { collectRoutes, openApiDocument, type ApiRoute } from '../openapi.ts';
 import { RequestWindow } from '../request-window.ts';
-import type { HttpDeps } from '../server.ts';
+import type { HttpDeps } from '../deps.ts';
 import { alertRoutes } from './api/alerts.ts';
 import { cacheRoutes } from './api/cache.ts';
 import { clusterRoutes } from './api/cluster.ts';
@@ -26,18 +26,8 @@ export function apiRoutes(deps: HttpDeps): FastifyPluginAsync {
     const routes: ApiRoute[] = [];
     app.addHook('onRoute', collectRoutes(routes));
 
-    await app.register(rateLimit, {
-      global: true,
-      // Functions: a reload changes the limits without re-registering the plugin.
-      max: () => ctx.config.api.rate_limit.max,
-      timeWindow: () => ctx.config.api.rate_limit.window,
-      errorResponseBuilder: (_request, context) => ({
-        statusCode: 429,
-        error: 'Too Many Requests',
-        code: 'GUST_API_RATE_LIMITED',
-        message: `rate limit of ${context.max} requests exceeded; retry in ${context.after}`,
-      }),
-    });
+    // The agent-wide limiter of server.ts: /api/v1 and every other route that checks a token share it.
+    app.addHook('onRequest', app.rateLimit());
 
     const token = requireToken(() => ctx.config.api.tokens);
     app.addHook('preValidation', async (request, reply) => {

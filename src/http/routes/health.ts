@@ -1,5 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
-import type { HttpDeps } from '../server.ts';
+import type { HttpDeps } from '../deps.ts';
 
 /** Prometheus-style /-/healthy and /-/ready, with /health and /ready aliases. */
 export function healthRoutes(deps: HttpDeps): FastifyPluginAsync {

@@ -7,9 +7,10 @@ import type { AgentContext } from '../../agent/context.ts';
 import type { Config, ServerConfig } from '../../config/schema.ts';
 import type { FailureReason, GameObservation } from '../../state/servers.ts';
 import type { CommandMetrics } from '../../metrics/commands.ts';
-import { errorMessage } from '../../errors.ts';
-import type { ReplyParser } from './parsers/index.ts';
-import { failureReason, type Transport } from './transports/types.ts';
+import { GustError, errorMessage } from '../../errors.ts';
+import { implausible } from '../../state/player-counts.ts';
+import { PARSERS, type ReplyParser } from './parsers/index.ts';
+import { failureReason, type SendOptions, type Transport } from './transports/types.ts';
 
 export interface CommandSpec {
   command: string;
@@ -79,6 +80,7 @@ async function runCommand(deps: RunnerDeps, entry: ServerEntry, spec: CommandSpe
   const settings = ctx.config.auto_commands;
   const labels = { server: entry.id, command: spec.command };
   let last: CommandResult = { command: spec.command, ok: false, reason: 'error', error: 'not run' };
+  const sendOptions = replySelection(spec.parser);
   for (let attempt = 0; attempt <= settings.retries && !deps.stopped(); attempt++) {
     if (attempt > 0) {
       metrics.retries.inc(labels);
@@ -89,7 +91,7 @@ async function runCommand(deps: RunnerDeps, entry: ServerEntry, spec: CommandSpe
     const started = process.hrtime.bigint();
     let reply: string;
     try {
-      reply = await entry.transport.send(spec.command, settings.timeout);
+      reply = await entry.transport.send(spec.command, settings.timeout, sendOptions);
     } catch (err) {
       const reason = failureReason(err);
       if (entry.retired) return { command: spec.command, ok: false, reason, error: errorMessage(err) };
@@ -107,6 +109,23 @@ async function runCommand(deps: RunnerDeps, entry: ServerEntry, spec: CommandSpe
   return last;
 }
 
+/** JSON replies: of several frames with the request's id (WebRCON), the reply is the one the parser reads. */
+const JSON_PARSERS: ReadonlySet<ReplyParser | undefined> = new Set([PARSERS.rust_serverinfo, PARSERS.rust_playerlist]);
+
+function replySelection(parser: ReplyParser | undefined): SendOptions {
+  if (!parser || !JSON_PARSERS.has(parser)) return {};
+  return {
+    accept: (text) => {
+      try {
+        parser(text, Date.now());
+        return true;
+      } catch {
+        return false;
+      }
+    },
+  };
+}
+
 function handleReply(deps: RunnerDeps, entry: ServerEntry, spec: CommandSpec, reply: string): CommandResult {
   const { ctx, metrics } = deps;
   const atMs = Date.now();
@@ -115,7 +134,10 @@ function handleReply(deps: RunnerDeps, entry: ServerEntry, spec: CommandSpec, re
   let result: CommandResult = { command: spec.command, ok: true };
   if (spec.parser) {
     try {
-      observation = withoutUndefined(spec.parser(reply, atMs));
+      const parsed = withoutUndefined(spec.parser(reply, atMs));
+      const problem = implausible(parsed);
+      if (problem) throw new GustError('GUST_COMMAND_PARSE', `${spec.command} reply: ${problem}`);
+      observation = parsed;
       result.observation = observation;
     } catch (err) {
       metrics.failures.inc({ server: entry.id, command: spec.command, reason: 'parse' });

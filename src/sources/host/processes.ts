@@ -4,7 +4,7 @@
  * subprocess); containers through systeminformation's Docker functions. A missing pid file,
  * process or Docker socket means gust_server_process_up 0, never an agent failure.
  */
-import { access, readFile, readdir } from 'node:fs/promises';
+import { access, readFile, readdir, readlink } from 'node:fs/promises';
 import path from 'node:path';
 import si from 'systeminformation';
 import { FastCounter, FastGauge } from '../../metrics/fast.ts';
@@ -101,7 +101,7 @@ export async function sampleProcess(target: ProcessConfig): Promise<ProcessSampl
     return Number.isInteger(pid) && pid > 0 ? readProc(pid) : undefined;
   }
   if ('name' in target) {
-    const pids = await pidsByName(target.name);
+    const pids = await pidsByName(target.name, target.cwd);
     const samples = (await Promise.all(pids.map(readProc))).filter((s): s is ProcessSample => s !== undefined);
     if (samples.length === 0) return undefined;
     return samples.reduce((a, b) => ({ cpuSeconds: a.cpuSeconds + b.cpuSeconds, rssBytes: a.rssBytes + b.rssBytes }));
@@ -124,8 +124,16 @@ async function readProc(pid: number): Promise<ProcessSample | undefined> {
   }
 }
 
-/** PIDs whose comm or argv[0] basename equals `name` (comm is cut at 15 characters). */
-async function pidsByName(name: string): Promise<number[]> {
+/** PIDs whose comm or argv[0] basename equals `name` (comm is cut at 15 characters), running in `cwd` when given. */
+async function pidsByName(name: string, cwd?: string): Promise<number[]> {
+  const pids = await pidsNamed(name);
+  if (cwd === undefined) return pids;
+  const dir = path.resolve(cwd);
+  const inDir = await Promise.all(pids.map((pid) => readlink(`/proc/${pid}/cwd`).then((d) => d === dir, () => false)));
+  return pids.filter((_, i) => inDir[i]);
+}
+
+async function pidsNamed(name: string): Promise<number[]> {
   const entries = await readdir('/proc');
   const pids: number[] = [];
   await Promise.all(

@@ -80,16 +80,17 @@ export function emptyCheckpoint(): Checkpoint {
 /** Atomic replace of `file` with `text`. */
 export async function writeAtomically(file: string, text: string): Promise<void> {
   const tmp = `${file}.${process.pid}.tmp`;
-  const handle = await open(tmp, 'w', 0o600);
   try {
-    await handle.writeFile(text);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  try {
+    const handle = await open(tmp, 'w', 0o600);
+    try {
+      await handle.writeFile(text);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
     await rename(tmp, file);
   } catch (err) {
+    // A full disk fails the write: leave no half-written temporary file behind.
     await unlink(tmp).catch(() => {});
     throw err;
   }

@@ -5,7 +5,9 @@
  * after a rename the handle keeps reading the same file.
  */
 import { open, type FileHandle } from 'node:fs/promises';
-import { fstatSync, type Stats } from 'node:fs';
+import { constants, fstatSync, type Stats } from 'node:fs';
+import { GustError } from '../../errors.ts';
+import { fileKind } from '../../file-kind.ts';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type { Game } from '../../config/schema.ts';
 import { currentHead, headMatches, HEAD_BYTES, type Head } from './fingerprint.ts';
@@ -82,9 +84,12 @@ export class FileTailer {
     sink: TailerSink,
     start: { offset: number | 'end'; expected?: { dev: number; ino: number; head: Head } },
   ): Promise<{ tailer: FileTailer; resumed: boolean }> {
-    const handle = await open(file, 'r');
+    // Non-blocking: a FIFO that appeared at the path must not hold a thread-pool thread in open().
+    const handle = await open(file, constants.O_RDONLY | constants.O_NONBLOCK);
     try {
       const stats = await handle.stat();
+      // Only regular files end: a FIFO waits for writers, a device like /dev/zero never ends.
+      if (!stats.isFile()) throw new GustError('GUST_LOG_NOT_REGULAR', `${file}: ${fileKind(stats)}, not a regular file`);
       let offset = start.offset === 'end' ? stats.size : start.offset;
       let resumed = true;
       const expected = start.expected;

@@ -8,14 +8,15 @@
  * cost latency, never lines.
  */
 import { readdir, stat } from 'node:fs/promises';
-import { statSync, type Stats } from 'node:fs';
+import { readFileSync, statSync, type Stats } from 'node:fs';
 import path from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
 import type { AgentContext, Component } from '../../agent/context.ts';
 import type { Config, Game, LogFileConfig } from '../../config/schema.ts';
-import { errorMessage } from '../../errors.ts';
+import { errorMessage, GustError } from '../../errors.ts';
+import { fileKind } from '../../file-kind.ts';
 import { ExtractionEngine } from '../../extract/engine.ts';
-import { logMetrics, type LogMetrics, type ReadErrorReason } from '../../metrics/logs.ts';
+import { logMetrics, SKIP_REASONS, type LogMetrics, type ReadErrorReason, type SkipReason } from '../../metrics/logs.ts';
 import type { ObservationKey } from '../../state/servers.ts';
 import { checkpointPath, emptyCheckpoint, loadCheckpoint, writeAtomically, type Checkpoint, type FilePosition } from './checkpoint.ts';
 import { FileTailer, type TailerOptions, type TailerSink } from './file-tailer.ts';
@@ -78,6 +79,12 @@ class LogSource implements Component {
   readonly #backoff = new Map<string, { untilMs: number; delayMs: number }>();
   readonly #trailing = new Map<FileTailer, NodeJS.Timeout>();
   #knownPatterns = new Set<string>();
+  /** `server\0path` of matched paths not followed, and why (gust_log_files_skipped). */
+  readonly #skipped = new Map<string, SkipReason>();
+  /** The cap of followed files (log_files.max_followed, or derived from RLIMIT_NOFILE). */
+  #maxFollowed = Number.POSITIVE_INFINITY;
+  /** The limit warning was logged; re-armed once no file is over the limit. */
+  #limitWarned = false;
   /** The checkpoint found at start; each saved position is used at most once. */
   #checkpoint: Checkpoint = emptyCheckpoint();
   readonly #consumed = new Set<FilePosition>();
@@ -111,6 +118,7 @@ class LogSource implements Component {
   async start(): Promise<void> {
     this.#stopped = false;
     this.#specs = this.#buildSpecs(this.#ctx.config);
+    this.#maxFollowed = maxFollowedFiles(this.#ctx.config);
     const file = checkpointPath(this.#ctx.config.state_dir);
     try {
       const loaded = await loadCheckpoint(file);
@@ -167,11 +175,13 @@ class LogSource implements Component {
     this.#retired.clear();
     this.#specOf.clear();
     this.#serversByPath.clear();
+    this.#skipped.clear();
     this.#metrics.filesWatched.set(0);
   }
 
   async reload(config: Config): Promise<void> {
     this.#specs = this.#buildSpecs(config);
+    this.#maxFollowed = maxFollowedFiles(config);
     this.#globs.clear();
     const wanted = new Map(this.#specs.map((s) => [s.key, s]));
     for (const [key, tailer] of this.#active) {
@@ -220,12 +230,43 @@ class LogSource implements Component {
       let all = true;
       for (const file of files) {
         const key = `${spec.server}\u0000${file}`;
-        if (!this.#active.has(key)) await this.#locked(key, () => this.#followIfNew(spec, file));
+        if (!this.#active.has(key)) {
+          // At the cap, without a system call: 10,000 matched files must not cost 10,000 opens a second.
+          if (this.#followedCount() >= this.#maxFollowed) this.#skip(spec.server, key, file, 'limit');
+          else await this.#locked(key, () => this.#followIfNew(spec, file));
+        }
         all &&= this.#active.has(key);
       }
       spec.allFollowedAt = all && unfollows === this.#unfollows ? unfollows : undefined;
     }
+    if (this.#skipped.size > 0) this.#forgetUnmatchedSkips();
     return relisted;
+  }
+
+  #followedCount(): number {
+    return this.#active.size + this.#retired.size;
+  }
+
+  /** A matched path that is not followed: counted, and said once in the log (the limit once per episode). */
+  #skip(server: string, key: string, file: string, reason: SkipReason, detail?: string): void {
+    if (this.#skipped.get(key) === reason) return;
+    this.#skipped.set(key, reason);
+    if (reason === 'not_regular') {
+      this.#ctx.logger.warn({ server, file, reason: detail }, 'log file skipped: only regular files are followed');
+    } else if (!this.#limitWarned) {
+      this.#limitWarned = true;
+      this.#ctx.logger.warn(
+        { server, file, max_followed: this.#maxFollowed },
+        'log file limit reached: further matched files are not followed (counted in gust_log_files_skipped{reason="limit"}; see log_files.max_followed)',
+      );
+    }
+  }
+
+  /** Skips of paths no glob matches any more, or that are followed now. */
+  #forgetUnmatchedSkips(): void {
+    const matched = new Set<string>();
+    for (const spec of this.#specs) for (const file of spec.files ?? []) matched.add(`${spec.server}\u0000${file}`);
+    for (const key of this.#skipped.keys()) if (!matched.has(key) || this.#active.has(key)) this.#skipped.delete(key);
   }
 
   #isFollowed(dev: number, ino: number): boolean {
@@ -249,6 +290,10 @@ class LogSource implements Component {
     if (backoff && Date.now() < backoff.untilMs) return;
     try {
       const current = await stat(file);
+      if (!current.isFile()) {
+        this.#skip(spec.server, key, file, 'not_regular', fileKind(current));
+        return;
+      }
       const renamed = [...this.#retired].find((t) => t.dev === current.dev && t.ino === current.ino && t.options.server === spec.server);
       if (renamed) {
         // Rotated to a name the glob also matches (game.log -> game-old.log): follow it there from
@@ -282,12 +327,19 @@ class LogSource implements Component {
       }
       this.#backoff.delete(key);
     } catch (err) {
-      this.#readError(spec.server, key, err, file);
+      this.#openError(spec.server, key, err, file);
     }
+  }
+
+  /** A FIFO or device swapped in between the stat and the open is a skip, anything else a read error. */
+  #openError(server: string, key: string, err: unknown, file: string): void {
+    if (err instanceof GustError && err.code === 'GUST_LOG_NOT_REGULAR') this.#skip(server, key, file, 'not_regular', err.message);
+    else this.#readError(server, key, err, file);
   }
 
   #adopt(key: string, spec: Spec, tailer: FileTailer): void {
     this.#generation++;
+    this.#skipped.delete(key);
     this.#active.set(key, tailer);
     let servers = this.#serversByPath.get(tailer.path);
     if (!servers) this.#serversByPath.set(tailer.path, (servers = new Set()));
@@ -452,7 +504,7 @@ class LogSource implements Component {
           const { tailer: next } = await FileTailer.open(tailer.path, this.#tailerOptions(spec), this.#sink, { offset: 0 });
           this.#adopt(key, spec, next);
         } catch (err) {
-          this.#readError(tailer.options.server, key, err, tailer.path);
+          this.#openError(tailer.options.server, key, err, tailer.path);
         }
       }
       return;
@@ -572,7 +624,11 @@ class LogSource implements Component {
   };
 
   #updateGauges(): void {
-    this.#metrics.filesWatched.set(this.#active.size + this.#retired.size);
+    this.#metrics.filesWatched.set(this.#followedCount());
+    const skipped = Object.fromEntries(SKIP_REASONS.map((r) => [r, 0])) as Record<SkipReason, number>;
+    for (const reason of this.#skipped.values()) skipped[reason]++;
+    for (const reason of SKIP_REASONS) this.#metrics.filesSkipped.set({ reason }, skipped[reason]);
+    if (skipped.limit === 0) this.#limitWarned = false;
     const now = Date.now();
     this.#metrics.checkpointAge.set((now - this.#lastCheckpointMs) / 1000);
     const servers = new Set(this.#specs.map((s) => s.server));
@@ -699,4 +755,27 @@ async function listIdentities(dir: string): Promise<Map<string, string>> {
     }
   }
   return byIdentity;
+}
+
+/** Descriptors kept for everything but log files: HTTP clients, Redis, checkpoints, child processes. */
+const FD_RESERVE = 256;
+
+/**
+ * log_files.max_followed, or (0) the process's open-file limit less a reserve: 256 plus one per
+ * RCON server (each keeps a connection open). Node raises the soft limit to the hard one at start.
+ */
+export function maxFollowedFiles(config: Config, limits = readOpenFileLimit()): number {
+  if (config.log_files.max_followed > 0) return config.log_files.max_followed;
+  if (limits === undefined) return Number.POSITIVE_INFINITY;
+  const rcon = config.servers.filter((s) => s.rcon && s.rcon.transport !== 'exec').length;
+  return Math.max(16, limits - FD_RESERVE - rcon);
+}
+
+function readOpenFileLimit(): number | undefined {
+  try {
+    const soft = /^Max open files\s+(\d+)/m.exec(readFileSync('/proc/self/limits', 'utf8'))?.[1];
+    return soft === undefined ? undefined : Number(soft);
+  } catch {
+    return undefined; // not Linux: no derived cap
+  }
 }

@@ -67,6 +67,11 @@ export const serverSchema = {
       type: 'object',
       properties: { command: sourceStatusSchema, query: sourceStatusSchema, log: sourceStatusSchema },
     },
+    discovered: nullable({
+      type: 'object',
+      description: 'null for a configured server; for a discovered one, the discovery source, where it was found and the files it could not read',
+      properties: { source: { type: 'string', enum: ['process', 'linuxgsm', 'docker'] }, from: { type: 'string' }, problems: { type: 'array', items: { type: 'string' } } },
+    }),
   },
 } as const;
 

@@ -57,6 +57,7 @@ export function serverView(ctx: AgentContext, id: string) {
     map: server.fields.map?.value ?? null,
     version: server.fields.version?.value ?? null,
     sources: Object.fromEntries(SOURCES.map((s) => [s, sourceView(server.sources[s])])),
+    discovered: ctx.providers.discovered?.(id) ?? null,
   };
 }
 

@@ -13,10 +13,10 @@ export function defaultMode(game: Game): SourceRconMode {
 export function createTransport(game: Game, rcon: RconConfig, hooks: ConnectionHooks, onConsole: (line: string) => void): Transport {
   if (rcon.transport === 'exec') {
     if (!rcon.command) throw new GustError('GUST_CONFIG_INVALID', 'rcon.command is required for the exec transport');
-    return new ExecTransport(rcon.command);
+    return new ExecTransport(rcon.command, rcon.max_reply_size);
   }
   if (rcon.port === undefined) throw new GustError('GUST_CONFIG_INVALID', `rcon.port is required for the ${rcon.transport} transport`);
-  const common = { host: rcon.host, port: rcon.port, password: rcon.password, connectTimeoutMs: rcon.connect_timeout, hooks };
+  const common = { host: rcon.host, port: rcon.port, password: rcon.password, connectTimeoutMs: rcon.connect_timeout, maxReplyBytes: rcon.max_reply_size, hooks };
   if (rcon.transport === 'webrcon') return new WebRconTransport({ ...common, onConsole });
   return new SourceRconTransport({ ...common, mode: rcon.mode ?? defaultMode(game) });
 }
@@ -29,6 +29,7 @@ export function sameConnection(a: RconConfig, b: RconConfig, gameA: Game, gameB:
     a.port === b.port &&
     (a.mode ?? defaultMode(gameA)) === (b.mode ?? defaultMode(gameB)) &&
     a.connect_timeout === b.connect_timeout &&
+    a.max_reply_size === b.max_reply_size &&
     (a.password?.reveal() ?? '') === (b.password?.reveal() ?? '') &&
     JSON.stringify(a.command ?? []) === JSON.stringify(b.command ?? [])
   );

@@ -8,9 +8,15 @@
  *   of a multi-packet reply. Requests may be pipelined (id → pending map).
  * - minecraft: one request in flight, one write per packet, no terminator (the server closes
  *   on pipelined packets and answers the terminator with "Unknown request"); a reply split at
- *   4096 chars continues until a shorter packet or a short quiet gap.
+ *   4096 chars (vanilla) or 4096 bytes (some mods) continues until a shorter packet or a short
+ *   quiet gap.
  * - palworld: replies always carry id 0 and the length header can overstate the body: one
  *   request in flight, and a partial packet is accepted after a short quiet gap.
+ *
+ * Bodies are kept as bytes and decoded once the reply is complete: a server that splits on
+ * bytes may cut a UTF-8 character in two. What one connection may hold is bounded: a reply
+ * over `maxReplyBytes`, or as many bytes nobody asked for, resets the connection (reason
+ * "protocol"), and every map entry of a request goes when it settles or times out.
  */
 import net from 'node:net';
 import { GustError } from '../../../errors.ts';
@@ -23,17 +29,25 @@ const TYPE_AUTH = 3;
 const TYPE_EXEC = 2;
 const TYPE_AUTH_RESPONSE = 2;
 const TYPE_RESPONSE_VALUE = 0;
-/** Minecraft splits replies every 4096 Java chars; a full-length packet may have a follower. */
-const MINECRAFT_SPLIT_CHARS = 4096;
+/**
+ * Minecraft splits replies every 4096 Java chars, some mods every 4096 UTF-8 bytes. A char is
+ * at least one byte, so a packet of 4096 chars also has 4096 bytes or more: the byte length
+ * alone tells that a follower may come.
+ */
+const MINECRAFT_SPLIT_BYTES = 4096;
 /** How long to wait for a follower packet (minecraft) or the rest of an overstated packet (palworld). */
 const QUIET_GAP_MS = 150;
 /** A sane upper bound on one packet; past it the stream is not RCON. */
 const MAX_PACKET_BYTES = 1024 * 1024;
+/** Requests one connection may have open at once (the runner sends one at a time per server). */
+const MAX_PENDING_REQUESTS = 32;
+export const DEFAULT_MAX_REPLY_BYTES = 4 * 1024 * 1024;
 
 export interface RconPacket {
   id: number;
   type: number;
-  body: string;
+  /** Without the two trailing null bytes; decoded only once the reply is whole. */
+  body: Buffer;
 }
 
 export function encodePacket(id: number, type: number, body: string): Buffer {
@@ -48,12 +62,12 @@ export function encodePacket(id: number, type: number, body: string): Buffer {
 }
 
 /** Decodes complete packets from a growing buffer; returns the packets and the unread rest. */
-export function decodePackets(buf: Buffer): { packets: RconPacket[]; rest: Buffer } {
+export function decodePackets(buf: Buffer, maxPacketBytes = MAX_PACKET_BYTES): { packets: RconPacket[]; rest: Buffer } {
   const packets: RconPacket[] = [];
   let offset = 0;
   while (buf.length - offset >= 4) {
     const size = buf.readInt32LE(offset);
-    if (size < 10 || size > MAX_PACKET_BYTES) throw new GustError('GUST_RCON_PROTOCOL', `invalid RCON packet size ${size}`);
+    if (size < 10 || size > maxPacketBytes) throw new GustError('GUST_RCON_PROTOCOL', `invalid RCON packet size ${size}`);
     if (buf.length - offset - 4 < size) break;
     packets.push(packetAt(buf, offset, size));
     offset += 4 + size;
@@ -65,7 +79,8 @@ function packetAt(buf: Buffer, offset: number, size: number): RconPacket {
   const end = Math.min(buf.length, offset + 4 + size);
   let bodyEnd = end;
   while (bodyEnd > offset + 12 && buf[bodyEnd - 1] === 0) bodyEnd--;
-  return { id: buf.readInt32LE(offset + 4), type: buf.readInt32LE(offset + 8), body: buf.toString('utf8', offset + 12, bodyEnd) };
+  // A copy: a view would keep the whole receive buffer alive while the reply is gathered.
+  return { id: buf.readInt32LE(offset + 4), type: buf.readInt32LE(offset + 8), body: Buffer.from(buf.subarray(offset + 12, bodyEnd)) };
 }
 
 export interface SourceRconOptions {
@@ -74,13 +89,16 @@ export interface SourceRconOptions {
   password: Secret | undefined;
   mode: SourceRconMode;
   connectTimeoutMs: number;
+  /** Largest reply (sum of its bodies) accepted; default DEFAULT_MAX_REPLY_BYTES. */
+  maxReplyBytes?: number;
   hooks?: ConnectionHooks;
 }
 
 interface Pending {
   id: number;
   terminatorId: number;
-  parts: string[];
+  parts: Buffer[];
+  bytes: number;
   resolve(text: string): void;
   reject(err: Error): void;
   timer: NodeJS.Timeout;
@@ -99,11 +117,15 @@ export class SourceRconTransport implements Transport {
   /** minecraft/palworld: requests wait here so only one is in flight. */
   #chain: Promise<unknown> = Promise.resolve();
   #partialTimer: NodeJS.Timeout | undefined;
+  /** Bytes received since the last packet that belonged to a pending request. */
+  #unsolicitedBytes = 0;
   #closed = false;
+  readonly #maxReplyBytes: number;
 
   constructor(options: SourceRconOptions) {
     this.#options = options;
     this.#hooks = options.hooks ?? noHooks;
+    this.#maxReplyBytes = options.maxReplyBytes ?? DEFAULT_MAX_REPLY_BYTES;
   }
 
   get connected(): boolean {
@@ -129,15 +151,20 @@ export class SourceRconTransport implements Transport {
     const deadline = Date.now() + timeoutMs;
     const socket = await this.#withDeadline(this.#connect(), deadline, 'RCON connect/auth');
     if (socket.destroyed) throw new GustError('GUST_RCON_CLOSED', 'RCON connection closed before the command was sent');
+    if (new Set(this.#pending.values()).size >= MAX_PENDING_REQUESTS) {
+      throw new GustError('GUST_RCON_CLOSED', `more than ${MAX_PENDING_REQUESTS} RCON commands in flight on one connection`);
+    }
     return new Promise<string>((resolve, reject) => {
       const id = this.#allocateId();
       const terminatorId = this.#options.mode === 'srcds' ? this.#allocateId() : id;
       const timer = setTimeout(() => {
-        this.#pending.delete(this.#key(id));
+        // Both of its entries and what it gathered go: a late reply is dropped on arrival.
+        this.#end(pending);
         reject(new GustError('GUST_RCON_TIMEOUT', `no reply to "${command}" within ${timeoutMs} ms`));
       }, Math.max(1, deadline - Date.now()));
-      this.#pending.set(this.#key(id), { id, terminatorId, parts: [], resolve, reject, timer });
-      if (this.#options.mode === 'srcds') this.#pending.set(terminatorId, this.#pending.get(id)!);
+      const pending: Pending = { id, terminatorId, parts: [], bytes: 0, resolve, reject, timer };
+      this.#pending.set(this.#key(id), pending);
+      if (this.#options.mode === 'srcds') this.#pending.set(terminatorId, pending);
       socket.write(encodePacket(id, TYPE_EXEC, command));
       if (this.#options.mode === 'srcds') socket.write(encodePacket(terminatorId, TYPE_RESPONSE_VALUE, ''));
     });
@@ -177,14 +204,16 @@ export class SourceRconTransport implements Transport {
       const socket = net.connect({ host, port });
       socket.setNoDelay(true);
       let authenticated = false;
+      let failed = false;
       const authId = this.#allocateId();
+      // The first failure decides: destroying the socket fires 'close', which must not count again.
       const fail = (err: GustError) => {
         clearTimeout(timer);
         socket.destroy();
-        if (!authenticated) {
-          this.#hooks.connectFailed(failureReason(err));
-          reject(err);
-        }
+        if (authenticated || failed) return;
+        failed = true;
+        this.#hooks.connectFailed(failureReason(err));
+        reject(err);
       };
       const timer = setTimeout(() => fail(new GustError('GUST_RCON_TIMEOUT', `RCON connect/auth to port ${port} timed out`)), connectTimeoutMs);
       socket.once('connect', () => {
@@ -233,6 +262,7 @@ export class SourceRconTransport implements Transport {
   #attach(socket: net.Socket, rest: Buffer): void {
     this.#socket = socket;
     this.#buffer = Buffer.alloc(0);
+    this.#unsolicitedBytes = 0;
     socket.on('data', (chunk: Buffer) => this.#onData(chunk));
     socket.on('close', () => {
       if (this.#socket !== socket) return;
@@ -248,10 +278,9 @@ export class SourceRconTransport implements Transport {
     this.#buffer = this.#buffer.length === 0 ? chunk : Buffer.concat([this.#buffer, chunk]);
     let decoded: { packets: RconPacket[]; rest: Buffer };
     try {
-      decoded = decodePackets(this.#buffer);
+      decoded = decodePackets(this.#buffer, Math.min(MAX_PACKET_BYTES, this.#maxReplyBytes + 10));
     } catch (err) {
-      this.#socket?.destroy();
-      this.#drop(err as Error);
+      this.#reset(err as GustError);
       return;
     }
     this.#buffer = decoded.rest;
@@ -268,18 +297,29 @@ export class SourceRconTransport implements Transport {
   }
 
   #onPacket(packet: RconPacket): void {
+    if (!this.#socket) return; // reset while this chunk's packets were handled
     this.#hooks.message();
     const pending = this.#pending.get(this.#key(packet.id));
-    if (!pending) return; // late packets of a finished or timed-out request, unsolicited chat
-    const { mode } = this.#options;
-    if (mode === 'srcds') {
-      if (packet.id === pending.terminatorId) return this.#finish(pending);
-      pending.parts.push(packet.body);
+    if (!pending) {
+      // Late packets of a finished or timed-out request, unsolicited chat: dropped, but a
+      // server that only streams such packets is cut off.
+      this.#unsolicitedBytes += packet.body.length + 14;
+      if (this.#unsolicitedBytes > this.#maxReplyBytes) {
+        this.#reset(new GustError('GUST_RCON_PROTOCOL', `RCON server sent over ${this.#maxReplyBytes} bytes nobody asked for`));
+      }
       return;
     }
+    this.#unsolicitedBytes = 0;
+    const { mode } = this.#options;
+    if (mode === 'srcds' && packet.id === pending.terminatorId) return this.#finish(pending);
     pending.parts.push(packet.body);
+    pending.bytes += packet.body.length;
+    if (pending.bytes > this.#maxReplyBytes) {
+      return this.#reset(new GustError('GUST_RCON_PROTOCOL', `RCON reply larger than ${this.#maxReplyBytes} bytes (max_reply_size)`));
+    }
+    if (mode === 'srcds') return;
     clearTimeout(pending.quietTimer);
-    if (mode === 'minecraft' && packet.body.length >= MINECRAFT_SPLIT_CHARS) {
+    if (mode === 'minecraft' && packet.body.length >= MINECRAFT_SPLIT_BYTES) {
       pending.quietTimer = setTimeout(() => this.#finish(pending), QUIET_GAP_MS);
       return;
     }
@@ -287,11 +327,26 @@ export class SourceRconTransport implements Transport {
   }
 
   #finish(pending: Pending): void {
+    const text = Buffer.concat(pending.parts).toString('utf8');
+    this.#end(pending);
+    pending.resolve(text);
+  }
+
+  /** Forgets a settled request: its timers, every map entry, what it gathered. */
+  #end(pending: Pending): void {
     clearTimeout(pending.timer);
     clearTimeout(pending.quietTimer);
-    this.#pending.delete(this.#key(pending.id));
-    this.#pending.delete(pending.terminatorId);
-    pending.resolve(pending.parts.join(''));
+    if (this.#pending.get(this.#key(pending.id)) === pending) this.#pending.delete(this.#key(pending.id));
+    if (this.#pending.get(pending.terminatorId) === pending) this.#pending.delete(pending.terminatorId);
+    pending.parts = [];
+  }
+
+  /** The server broke the protocol or its bounds: counted, the connection closed, pending requests failed. */
+  #reset(err: GustError): void {
+    if (!this.#socket) return;
+    this.#hooks.connectFailed(failureReason(err));
+    this.#hooks.disconnected();
+    this.#drop(err);
   }
 
   #drop(err: Error): void {
@@ -300,10 +355,10 @@ export class SourceRconTransport implements Transport {
     this.#socket = undefined;
     socket?.destroy();
     for (const pending of new Set(this.#pending.values())) {
-      clearTimeout(pending.timer);
-      clearTimeout(pending.quietTimer);
+      this.#end(pending);
       pending.reject(err);
     }
     this.#pending.clear();
+    this.#buffer = Buffer.alloc(0);
   }
 }

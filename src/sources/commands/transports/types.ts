@@ -8,10 +8,18 @@ import type { FailureReason } from '../../../state/servers.ts';
 
 export type TransportKind = 'source' | 'webrcon' | 'exec';
 
+export interface SendOptions {
+  /**
+   * Where one request can get several messages (WebRCON frames with its Identifier), the one
+   * this accepts is the reply (a JSON command: the frame its parser reads).
+   */
+  accept?: (text: string) => boolean;
+}
+
 export interface Transport {
   readonly kind: TransportKind;
   /** Resolves with the reply text; rejects with a GustError after at most `timeoutMs`. */
-  send(command: string, timeoutMs: number): Promise<string>;
+  send(command: string, timeoutMs: number, options?: SendOptions): Promise<string>;
   /** Close the connection and reject whatever is pending. Idempotent. */
   close(): void;
 }

@@ -1,0 +1,59 @@
+/**
+ * Reads the config file and secret files the agent is pointed at, which may not be what they
+ * should be: a FIFO (open() would wait for a writer, holding the event loop or a thread-pool
+ * thread), a device such as /dev/zero (never ends) or a huge file. Only a regular file of at
+ * most `maxBytes` is read; the open is non-blocking so a FIFO is refused at once.
+ */
+import { closeSync, constants, fstatSync, openSync, readSync, type Stats } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { GustError } from '../errors.ts';
+import { fileKind } from '../file-kind.ts';
+
+export const MAX_CONFIG_BYTES = 4 * 1024 * 1024;
+export const MAX_SECRET_BYTES = 64 * 1024;
+
+const FLAGS = constants.O_RDONLY | constants.O_NONBLOCK;
+
+function check(file: string, stats: Stats, maxBytes: number): void {
+  if (!stats.isFile()) throw new GustError('GUST_CONFIG_READ', `${file}: not a regular file (${fileKind(stats)})`);
+  if (stats.size > maxBytes) throw new GustError('GUST_CONFIG_READ', `${file}: larger than the ${maxBytes} bytes allowed`);
+}
+
+/** Async (the thread pool does the I/O): used for the config file, also on reload while serving. */
+export async function readRegularFile(file: string, maxBytes: number): Promise<string> {
+  const handle = await open(file, FLAGS);
+  try {
+    check(file, await handle.stat(), maxBytes);
+    // One byte more than allowed: a file that grew after the stat is still caught.
+    const buffer = Buffer.alloc(maxBytes + 1);
+    let length = 0;
+    for (;;) {
+      const { bytesRead } = await handle.read(buffer, length, buffer.length - length, length);
+      if (bytesRead === 0) break;
+      length += bytesRead;
+      if (length > maxBytes) throw new GustError('GUST_CONFIG_READ', `${file}: larger than the ${maxBytes} bytes allowed`);
+    }
+    return buffer.toString('utf8', 0, length);
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Synchronous, for small secret files read during config validation; never waits on a FIFO either. */
+export function readRegularFileSync(file: string, maxBytes: number): string {
+  const fd = openSync(file, FLAGS);
+  try {
+    check(file, fstatSync(fd), maxBytes);
+    const buffer = Buffer.alloc(maxBytes + 1);
+    let length = 0;
+    for (;;) {
+      const n = readSync(fd, buffer, length, buffer.length - length, length);
+      if (n === 0) break;
+      length += n;
+      if (length > maxBytes) throw new GustError('GUST_CONFIG_READ', `${file}: larger than the ${maxBytes} bytes allowed`);
+    }
+    return buffer.toString('utf8', 0, length);
+  } finally {
+    closeSync(fd);
+  }
+}
