@@ -47,6 +47,8 @@ export class RedisLayer {
    * the layer counts as down, and is skipped, until a PING answers in time.
    */
   #hung = false;
+  /** A timed-out command is being confirmed by a PING (see #watched). */
+  #confirming = false;
   #probe: NodeJS.Timeout | undefined;
   readonly #timeoutMs: number;
 
@@ -143,15 +145,27 @@ export class RedisLayer {
     } while (cursor !== '0');
   }
 
-  /** A command that times out marks the layer down (see #hung). */
+  /**
+   * A command that times out marks the layer down (see #hung) once a PING right after it times
+   * out too: a timeout alone may be this process's own stall (a blocked event loop runs the
+   * command's timer before it reads the reply already waiting on the socket).
+   */
   async #watched<R>(command: Promise<R>): Promise<R> {
     try {
       return await command;
     } catch (err) {
-      if (isTimeout(err) && !this.#hung && this.#client.status === 'ready') {
-        this.#hung = true;
-        this.#markDown(`no reply within ${this.#timeoutMs} ms`);
-        this.#probeUntilAnswered();
+      if (isTimeout(err) && !this.#hung && !this.#confirming && this.#client.status === 'ready') {
+        this.#confirming = true;
+        this.#client.ping().then(
+          () => (this.#confirming = false),
+          (pingErr: unknown) => {
+            this.#confirming = false;
+            if (!isTimeout(pingErr) || this.#hung || this.#client.status !== 'ready') return;
+            this.#hung = true;
+            this.#markDown(`no reply within ${this.#timeoutMs} ms`);
+            this.#probeUntilAnswered();
+          },
+        );
       }
       throw err;
     }

@@ -203,6 +203,8 @@ describe('memory + Redis', () => {
       assert.equal(await h.cache.get('c', 'other'), undefined);
       const first = Date.now() - t0;
       assert.ok(first >= 150, `the first operation waited for its timeout (${first} ms)`);
+      // A PING confirms the timeout (one more operation timeout at most), then Redis is skipped.
+      await eventually(async () => seriesValue(await h.scrape(), 'gust_redis_up') === 0 || undefined, 2_000, 'down once the PING timed out too');
       const t1 = Date.now();
       await h.cache.set('c', 'k2', 'v2');
       assert.deepEqual(await h.cache.get('c', 'k2'), { value: 'v2', layer: 'memory' });
@@ -222,6 +224,20 @@ describe('memory + Redis', () => {
     await other.cache.start();
     assert.deepEqual(await other.cache.get('c', 'k3'), { value: 'v3', layer: 'redis' });
     assert.equal(h.logs.filter((l) => l.includes('Redis connection restored')).length, 1, h.logs.join(''));
+  });
+
+  test('a timeout caused by this process stalling (not Redis) does not report Redis down', async () => {
+    const h = withRedis('stall:');
+    await h.cache.start();
+    await h.cache.set('c', 'k', 'v');
+    const pending = h.cache.get('c', 'absent'); // a memory miss: asks Redis
+    const until = Date.now() + 400; // the event loop blocked past the 250 ms operation timeout
+    while (Date.now() < until) { /* stall */ }
+    await pending;
+    await new Promise((r) => setTimeout(r, 300)); // the confirming PING's own timeout
+    assert.equal(seriesValue(await h.scrape(), 'gust_redis_up'), 1);
+    assert.deepEqual(await h.cache.get('c', 'k'), { value: 'v', layer: 'memory' });
+    assert.equal(h.logs.filter((l) => l.includes('Redis unavailable')).length, 0, h.logs.join(''));
   });
 
   test('a scrape while Redis hangs and the key count is due answers at once', async () => {
