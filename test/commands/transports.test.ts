@@ -264,3 +264,21 @@ describe('exec transport', () => {
     await rejectsWith(new ExecTransport([process.execPath, '-e', 'process.exit(3)']).send('x', 5000), 'error');
   });
 });
+
+describe('connections the agent closes itself', () => {
+  it('report the disconnect (gust_rcon_connections back to 0), for Source RCON and WebRCON', async () => {
+    const srcds = await startSrcdsFake({ password: 'pw', players: 1 });
+    const rust = await startWebRconFake({ password: 'pw', players: 1 });
+    cleanups.push(() => srcds.close(), () => rust.close());
+    for (const make of [
+      (hooks: ConnectionHooks) => rcon(srcds.port, 'pw', 'srcds', hooks),
+      (hooks: ConnectionHooks) => new WebRconTransport({ host: '127.0.0.1', port: rust.port, password: new Secret('pw'), connectTimeoutMs: 1000, hooks }),
+    ]) {
+      const open: string[] = [];
+      const t = make({ connected: () => void open.push('up'), disconnected: () => void open.push('down'), message() {}, connectFailed() {} });
+      await t.send('status', 1000);
+      t.close();
+      assert.deepEqual(open, ['up', 'down']);
+    }
+  });
+});

@@ -77,8 +77,6 @@ export function createCommandSource(ctx: AgentContext): CommandSource {
   function onReleased(server: string): void {
     const entry = entries.get(server);
     if (!entry || stopped) return;
-    // A transport closed by the agent does not report the disconnect itself.
-    metrics.connections.set({ server, transport: entry.transport.kind }, 0);
     entry.transport.close();
     parked.add(server);
   }

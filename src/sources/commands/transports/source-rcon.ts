@@ -143,6 +143,7 @@ export class SourceRconTransport implements Transport {
 
   close(): void {
     this.#closed = true;
+    if (this.#socket) this.#hooks.disconnected(); // the close event below finds #socket already gone
     this.#drop(new GustError('GUST_RCON_CLOSED', 'RCON connection closed by the agent'));
   }
 

@@ -137,6 +137,7 @@ export class WebRconTransport implements Transport {
 
   close(): void {
     this.#closed = true;
+    if (this.#ws) this.#hooks.disconnected(); // the close event below finds #ws already gone
     this.#drop(new GustError('GUST_RCON_CLOSED', 'WebRCON connection closed by the agent'));
   }
 
