@@ -176,6 +176,11 @@ export class WebRconTransport implements Transport {
       let opened = false;
       ws.on('open', () => {
         opened = true;
+        if (this.#closed) {
+          // close() ran while the handshake was under way: this connection must not stay open.
+          ws.close();
+          return reject(new GustError('GUST_RCON_CLOSED', 'WebRCON transport was closed'));
+        }
         this.#ws = ws;
         this.#junkBytes = 0;
         this.#recentIds.clear();
