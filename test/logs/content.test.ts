@@ -4,7 +4,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { appendFileSync, closeSync, openSync, readFileSync, writeFileSync, writeSync, mkdirSync } from 'node:fs';
+import { appendFileSync, closeSync, openSync, readFileSync, truncateSync, writeFileSync, writeSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { startAgent, tempDir, seriesValue, eventually, type TestAgent } from '../support/agent.ts';
 import { expectExactly, logConfig, rewriteReadLines, SEQ_RULES, seqTotals, SeqWriter } from './helpers.ts';
@@ -130,6 +130,24 @@ test('graceful restart: counters continue from the snapshot, nothing re-read, li
     },
     { dir },
   );
+  writer.close();
+});
+
+test('truncated and regrown past the offset just before a graceful stop: the drain starts over at byte 0, no duplicate after the restart', async () => {
+  // Found by the model test: stop() drained every file at its old offset without the
+  // truncation check, counted the middle of the new content and saved it under the old head;
+  // the restarted agent saw the head change and read the file again from 0.
+  const dir = tempDir();
+  const log = path.join(dir, 'game.log');
+  const writer = new SeqWriter(log);
+  writer.write(10);
+  const yaml = logConfig('s', [log]);
+  await withAgent(yaml, async (a) => {
+    await expectExactly(a.scrape, 's', writer, 15_000, 0);
+    truncateSync(log, 0);
+    writer.write(15); // longer than before; the stop comes before any check could see it
+  }, { dir });
+  await withAgent(yaml, async (a) => expectExactly(a.scrape, 's', writer), { dir });
   writer.close();
 });
 

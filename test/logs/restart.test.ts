@@ -61,7 +61,7 @@ test('SIGKILL restarts (5 kills, with a rename rotation among them): no gap, no 
   }
 });
 
-test('permission denied during rotation: retried with backoff, then read from byte 0 once readable', { skip: false }, async () => {
+test('permission denied during rotation: retried with a doubling delay, then read from byte 0 once readable', async () => {
   const dir = tempDir();
   chmodSync(dir, 0o777);
   const log = path.join(dir, 'game.log');
@@ -89,7 +89,14 @@ test('permission denied during rotation: retried with backoff, then read from by
     renameSync(creating, log);
     writer.reopen();
     writer.write(10);
-    await eventually(async () => (seriesValue(await agent.scrape(), 'gust_log_read_errors_total{server="s",reason="permission"}') ?? 0) >= 1 || undefined);
+    // Retried with a doubling delay (1 s poll, then 2, 4, 8 s): the times of the failed attempts.
+    const attempts = () => agent.logs.filter((l) => l.includes('cannot read log file') && l.includes('"reason":"permission"')).map((l) => (JSON.parse(l) as { time: number }).time);
+    await eventually(() => attempts().length >= 5 || undefined, 40_000, 'five failed attempts');
+    assert.equal(seriesValue(await agent.scrape(), 'gust_log_read_errors_total{server="s",reason="permission"}'), attempts().length);
+    const times = attempts();
+    const gaps = times.slice(1).map((t, i) => t - times[i]!);
+    // Polls land on 1 s ticks, so each gap is its delay plus up to a tick: 8-9 s at the 4th, where a linear backoff gives 4-5 s.
+    assert.ok(gaps[3]! >= 7_000 && gaps[3]! >= 1.6 * gaps[2]! && gaps[2]! >= 1.3 * gaps[1]!, `gaps between attempts: ${gaps.join(', ')} ms`);
     assert.equal(seqTotals(await agent.scrape(), 's').lines, 10);
     chmodSync(log, 0o644); // the postrotate fix-up
     await expectExactly(agent.scrape, 's', writer, 20_000);
