@@ -54,6 +54,8 @@ test('decode: a size below 10 or above 1 MiB is a protocol error (the stream is 
     assert.throws(() => decodePackets(withSize(size)), (err: unknown) => err instanceof GustError && err.code === 'GUST_RCON_PROTOCOL' && err.message === `invalid RCON packet size ${size}`, String(size));
   }
   assert.deepEqual(decodePackets(withSize(10)).packets, [{ id: 0, type: 0, body: '' }]);
+  // The size alone (4 bytes) is enough to reject the stream.
+  assert.throws(() => decodePackets(withSize(9).subarray(0, 4)), /invalid RCON packet size 9/);
   // Exactly 1 MiB is allowed: it waits for the rest instead of throwing.
   assert.deepEqual(decodePackets(withSize(1024 * 1024)).packets, []);
   // A bad size after a good packet is still found.
