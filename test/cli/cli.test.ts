@@ -48,7 +48,7 @@ test('check-config honours GUST_CONFIG; unknown commands exit 2', async () => {
 });
 
 /** Spawns the real daemon on a free port and resolves with its URL from the "listening" log line. */
-async function daemon(configBody: string, dir = tempDir()): Promise<{ child: ChildProcess; url: string; configPath: string; dir: string }> {
+async function daemon(configBody: string, dir = tempDir()): Promise<{ child: ChildProcess; url: string; configPath: string }> {
   const configPath = path.join(dir, 'config.yaml');
   writeFileSync(configPath, `listen: { host: 127.0.0.1, port: 0 }\nstate_dir: ${dir}/state\nhost: { enabled: false }\n${configBody}`);
   const child = spawn(BIN, ['--config', configPath], { stdio: ['ignore', 'pipe', 'inherit'] });
@@ -58,12 +58,13 @@ async function daemon(configBody: string, dir = tempDir()): Promise<{ child: Chi
     if (entry.msg === 'gust-agent listening') {
       const url = entry.url!.replace('0.0.0.0', '127.0.0.1');
       lines.on('line', () => {}); // keep draining
-      return { child, url, configPath, dir };
+      return { child, url, configPath };
     }
   }
   throw new Error('agent exited before listening');
 }
 
+/** Scrapes until `done` holds (at most 10 s); returns the last exposition either way. */
 async function scrapeUntil(url: string, done: (text: string) => boolean): Promise<string> {
   let text = '';
   for (let i = 0; i < 400; i++) {
