@@ -30,7 +30,7 @@ const ONLY_GUST = 'and on (job, instance) gust_build_info';
 const MIB = 1024 ** 2;
 
 const by = (labels: string) => `sum by (job, instance, ${labels})`;
-const quantile = (q: number, metric: string, labels: string, selector = '') =>
+const quantile = (q: number, metric: string, labels: string, selector: string) =>
   `histogram_quantile(${q}, ${by(`${labels}, le`)} (rate(${metric}_bucket${selector}[5m])))`;
 
 /** Recording rules of CATALOGUE A, B, E, F (names level:metric:operation). */

@@ -76,6 +76,7 @@ servers:
 
   test('a bad reload keeps the running config and reports it; a good one applies', async () => {
     const good = readFileSync(a.configPath, 'utf8');
+    const initial = seriesValue(await a.scrape(), 'gust_config_last_reload_success_timestamp_seconds');
     writeFileSync(a.configPath, `${good}\n  - id: gamma\n    game: tetris\n`);
     const res = await fetch(`${a.url}/-/reload`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}` } });
     assert.equal(res.status, 400);
@@ -85,9 +86,11 @@ servers:
     assert.equal(seriesValue(text, 'gust_config_last_reload_successful'), 0);
     assert.equal(seriesValue(text, 'gust_servers_configured'), 2);
     assert.equal(seriesValue(text, 'gust_server_up{server="alpha"}'), 0, 'still serving the old servers');
+    assert.equal(seriesValue(text, 'gust_server_up{server="gamma"}'), undefined, 'the rejected file\'s new server is not served');
+    const before = seriesValue(text, 'gust_config_last_reload_success_timestamp_seconds')!;
+    assert.equal(before, initial, 'a failed reload leaves the success timestamp alone');
 
     writeFileSync(a.configPath, `${good}\n  - id: gamma\n    game: valheim\n`);
-    const before = seriesValue(text, 'gust_config_last_reload_success_timestamp_seconds')!;
     const ok = await a.agent.reload();
     assert.deepEqual(ok, { ok: true });
     text = await a.scrape();
@@ -95,7 +98,7 @@ servers:
     assert.equal(seriesValue(text, 'gust_servers_configured'), 3);
     assert.equal(seriesValue(text, 'gust_server_up{server="gamma"}'), 0);
     assert.equal(seriesValue(text, 'gust_player_joins_total{server="gamma"}'), 0);
-    assert.ok(seriesValue(text, 'gust_config_last_reload_success_timestamp_seconds')! >= before);
+    assert.ok(seriesValue(text, 'gust_config_last_reload_success_timestamp_seconds')! > before, 'the successful reload moved the timestamp');
   });
 
   test('a throwing collector marks itself failed and never fails the scrape', async () => {

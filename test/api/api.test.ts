@@ -1,17 +1,10 @@
 /**
- * /api/v1 through fastify inject() against a running agent (real command source with the
- * exec transport, real Redis). The HTTP app under test shares the agent's context but has
- * its own metrics registry, so it can be built next to the agent's own server.
+ * /api/v1 over HTTP against a running agent's own listening server (real command source with
+ * the exec transport, real Redis): the routes, hooks and rate limiter users reach.
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
-import { Writable } from 'node:stream';
-import type { FastifyInstance, InjectOptions } from 'fastify';
-import pino from 'pino';
-import { Registry } from 'prom-client';
-import type { AgentContext } from '../../src/agent/context.ts';
-import { createHttpServer } from '../../src/http/server.ts';
 import { eventually, seriesValue, startAgent, type TestAgent } from '../support/agent.ts';
 import { freePort, startRedis, type TestRedis } from '../support/redis.ts';
 
@@ -21,28 +14,31 @@ const REDIS_PASSWORD = 'redis-pass-a17c3b9e';
 const SECRETS = [TOKEN, RCON_PASSWORD, REDIS_PASSWORD];
 const auth = { authorization: `Bearer ${TOKEN}` };
 
-interface Harness {
-  agent: TestAgent;
-  app: FastifyInstance;
-  /** Every reply body and header block, for the secret check. */
-  seen: string[];
-  call(options: InjectOptions): Promise<{ status: number; headers: Record<string, unknown>; body: any }>;
+interface Request {
+  url: string;
+  method?: string;
+  headers?: Record<string, string>;
 }
 
-/** An API app on the agent's live context (config follows reloads) with a separate registry. */
-async function harness(agent: TestAgent): Promise<Harness> {
-  const ctx = Object.create(agent.agent.ctx, { registry: { value: new Registry() } }) as AgentContext;
-  const sink = new Writable({ write(chunk, _enc, cb) { agent.logs.push(String(chunk)); cb(); } });
-  const app = await createHttpServer({ ctx, isReady: () => true, reload: () => agent.agent.reload() }, pino({ level: 'debug' }, sink));
-  await app.ready();
+interface Harness {
+  agent: TestAgent;
+  /** Every reply body and header block, for the secret check. */
+  seen: string[];
+  call(options: Request): Promise<{ status: number; headers: Record<string, string>; body: any }>;
+}
+
+/** Requests to the agent's own HTTP server, as a client sends them. */
+function harness(agent: TestAgent): Harness {
   const seen: string[] = [];
   return {
-    agent, app, seen,
-    async call(options) {
-      const res = await app.inject(options);
-      seen.push(res.body, JSON.stringify(res.headers));
-      assert.match(String(res.headers['content-type']), /application\/json/, `${options.method ?? 'GET'} ${options.url} answers JSON`);
-      return { status: res.statusCode, headers: res.headers, body: res.json() };
+    agent, seen,
+    async call({ url, method = 'GET', headers = {} }) {
+      const res = await fetch(`${agent.url}${url}`, { method, headers });
+      const text = await res.text();
+      const replyHeaders = Object.fromEntries(res.headers);
+      seen.push(text, JSON.stringify(replyHeaders));
+      assert.match(String(replyHeaders['content-type']), /application\/json/, `${method} ${url} answers JSON`);
+      return { status: res.status, headers: replyHeaders, body: JSON.parse(text) };
     },
   };
 }
@@ -74,11 +70,10 @@ servers:
     game: valheim
 `;
     const agent = await startAgent(configBody(''));
-    h = await harness(agent);
+    h = harness(agent);
   });
 
   after(async () => {
-    await h?.app.close();
     await h?.agent.stop();
     await redis?.stop();
   });
@@ -298,14 +293,23 @@ servers:
   });
 
   test('the command source stopped: refresh answers 503', async () => {
-    await h.agent.stop();
-    const res = await h.call({ method: 'POST', url: '/api/v1/servers/mc/refresh', headers: auth });
-    assert.equal(res.status, 503);
-    assert.equal(res.body.code, 'GUST_API_UNAVAILABLE');
+    // What the command source's stop() does; the HTTP server outlives it during shutdown.
+    const providers = h.agent.agent.ctx.providers;
+    const saved = providers.refresh;
+    delete providers.refresh;
+    try {
+      const res = await h.call({ method: 'POST', url: '/api/v1/servers/mc/refresh', headers: auth });
+      assert.equal(res.status, 503);
+      assert.equal(res.body.code, 'GUST_API_UNAVAILABLE');
+    } finally {
+      providers.refresh = saved;
+    }
   });
 
-  test('no reply, header or log line contains a configured secret', () => {
-    const haystacks = [...h.seen, ...h.agent.logs];
+  test('no reply, header, /metrics line or log line contains a configured secret', async () => {
+    const metrics = await h.agent.scrape();
+    assert.match(metrics, /gust_command_failures_total\{server="quiet"/, 'the exposition covers the server whose password is set');
+    const haystacks = [...h.seen, metrics, ...h.agent.logs];
     assert.ok(haystacks.length > 50);
     for (const text of haystacks) for (const secret of SECRETS) assert.ok(!text.includes(secret), `secret leaked in: ${text.slice(0, 300)}`);
   });
@@ -319,10 +323,9 @@ servers:
   - id: alpha
     game: minecraft
 `);
-    h = await harness(agent);
+    h = harness(agent);
   });
   after(async () => {
-    await h?.app.close();
     await h?.agent.stop();
   });
 
@@ -341,7 +344,7 @@ servers:
     assert.equal(limited.body.error, 'Too Many Requests');
     assert.ok(Number(limited.headers['retry-after']) > 0);
     // /metrics is outside /api/v1: not limited.
-    for (let i = 0; i < 5; i++) assert.equal((await h.app.inject({ url: '/metrics' })).statusCode, 200);
+    for (let i = 0; i < 5; i++) assert.equal((await fetch(`${h.agent.url}/metrics`)).status, 200);
     // Without Redis: memory series only, and no gust_redis_up (GustRedisDown must not fire).
     const text = await h.agent.scrape();
     assert.equal(seriesValue(text, 'gust_redis_up'), undefined);
@@ -351,5 +354,52 @@ servers:
     assert.equal(seriesValue(text, 'gust_cache_entries{cache="api",layer="memory"}'), 1);
     assert.equal(seriesValue(text, 'gust_cache_errors_total{layer="redis"}'), undefined);
     assert.equal(seriesValue(text, 'gust_cache_errors_total{layer="memory"}'), 0);
+  });
+});
+
+describe('API tokens', () => {
+  const OTHER = 'api-token-second-51c0e8';
+  const config = (tokens: string[]) => `api: { tokens: [${tokens.map((t) => `"${t}"`).join(', ')}] }
+servers:
+  - id: alpha
+    game: minecraft
+`;
+  const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+
+  test('no token configured: every mutating route answers 401 and says why; reads stay open', async () => {
+    const agent = await startAgent(config([]));
+    const h = harness(agent);
+    try {
+      for (const [method, url] of [['POST', '/api/v1/servers/alpha/refresh'], ['DELETE', '/api/v1/cache'], ['POST', '/-/reload']] as const) {
+        // Any offered token is wrong when none is configured (an empty list matches nothing).
+        for (const headers of [{}, bearer(''), bearer(TOKEN)]) {
+          const res = await h.call({ method, url, headers });
+          assert.equal(res.status, 401, `${method} ${url}`);
+          assert.equal(res.body.code, 'GUST_API_UNAUTHORIZED');
+          assert.match(res.body.message, /no API tokens are configured/);
+        }
+      }
+      assert.equal((await h.call({ url: '/api/v1/servers' })).status, 200);
+    } finally {
+      await agent.stop();
+    }
+  });
+
+  test('a reload that removes a token revokes it at once; the remaining token keeps working', async () => {
+    const agent = await startAgent(config([TOKEN, OTHER]));
+    const h = harness(agent);
+    try {
+      assert.equal((await h.call({ method: 'DELETE', url: '/api/v1/cache', headers: bearer(TOKEN) })).status, 200);
+      assert.equal((await h.call({ method: 'DELETE', url: '/api/v1/cache', headers: bearer(OTHER) })).status, 200);
+      writeFileSync(agent.configPath, `listen: { host: 127.0.0.1, port: 0 }\nstate_dir: ${agent.dir}/state\nhost: { enabled: false }\n${config([OTHER])}`);
+      assert.deepEqual((await h.call({ method: 'POST', url: '/-/reload', headers: bearer(TOKEN) })).body, { status: 'success' });
+      const revoked = await h.call({ method: 'DELETE', url: '/api/v1/cache', headers: bearer(TOKEN) });
+      assert.equal(revoked.status, 401);
+      assert.match(revoked.body.message, /a valid bearer token is required/);
+      assert.equal((await h.call({ method: 'POST', url: '/-/reload', headers: bearer(TOKEN) })).status, 401);
+      assert.equal((await h.call({ method: 'DELETE', url: '/api/v1/cache', headers: bearer(OTHER) })).status, 200);
+    } finally {
+      await agent.stop();
+    }
   });
 });

@@ -11,6 +11,7 @@ import { startAgent, seriesValue, eventually, type TestAgent } from '../support/
 import { startWebRconFake, type WebRconFake } from '../fakes/webrcon.ts';
 import { startMinecraftFake, type MinecraftFake } from '../fakes/minecraft.ts';
 import { startSrcdsFake, type SrcdsFake } from '../fakes/srcds.ts';
+import { startHungFake } from '../fakes/hung.ts';
 
 const INTERVAL_MS = 300;
 const TIMEOUT_MS = 500;
@@ -108,6 +109,7 @@ servers:
     assert.equal(seriesValue(text, 'gust_players_online{server="badpw"}'), undefined, 'no player count without a reply');
     assert.ok((seriesValue(text, 'gust_rcon_connection_failures_total{server="badpw",transport="source",reason="auth"}') ?? 0) >= 1);
     assert.ok(badMc.stats.authFailures >= 2);
+    assert.equal(seriesValue(text, 'gust_command_retries_total{server="badpw",command="list"}'), 0, 'an auth failure is not retried');
     // No secret anywhere.
     for (const secret of ['wrong-secret-pw', 'rust-secret-pw', 'mc-secret-pw', 'tf2-secret-pw']) {
       assert.ok(!text.includes(secret));
@@ -115,11 +117,37 @@ servers:
     }
   });
 
+  // Detection within one interval plus timeout, with room for a loaded machine's scheduling.
+  const DOWN_WITHIN_MS = INTERVAL_MS + TIMEOUT_MS + 250;
+
+  it('a hung server (accepts, never answers) goes down within one interval plus timeout, through the timeout path', async () => {
+    const port = tf2.port;
+    const count = (text: string, reason: string) => seriesValue(text, `gust_command_failures_total{server="tf2",command="status",reason="${reason}"}`) ?? 0;
+    const before = await agent.scrape();
+    // tf2 restarts and hangs: the agent's connection drops, the next one is accepted and never answered.
+    await tf2.close();
+    const hung = await startHungFake({ port });
+    const hungAt = Date.now();
+    try {
+      await eventually(async () => seriesValue(await agent.scrape(), 'gust_server_up{server="tf2"}') === 0, DOWN_WITHIN_MS, 'tf2 down');
+      assert.ok(Date.now() - hungAt <= DOWN_WITHIN_MS);
+      const text = await agent.scrape();
+      assert.equal(count(text, 'timeout'), count(before, 'timeout') + 1, 'one timeout');
+      assert.equal(count(text, 'refused'), count(before, 'refused'), 'not refused');
+      assert.equal(seriesValue(text, 'gust_command_retries_total{server="tf2",command="status"}'), seriesValue(before, 'gust_command_retries_total{server="tf2",command="status"}'), 'a timeout is not retried');
+      assert.ok(hung.stats.connections >= 1);
+    } finally {
+      await hung.close();
+    }
+    tf2 = await startSrcdsFake({ password: 'tf2-secret-pw', players: 5, maxPlayers: 24, port });
+    await eventually(async () => seriesValue(await agent.scrape(), 'gust_server_up{server="tf2"}') === 1, 5_000, 'tf2 back up');
+  });
+
   it('a killed server goes down within one interval plus timeout; the others keep updating; scrapes stay fast', async () => {
     const killedAt = Date.now();
     tf2.kill();
-    await eventually(async () => seriesValue(await agent.scrape(), 'gust_server_up{server="tf2"}') === 0, INTERVAL_MS + TIMEOUT_MS + 1_000, 'tf2 down');
-    assert.ok(Date.now() - killedAt <= INTERVAL_MS + TIMEOUT_MS + 1_000);
+    await eventually(async () => seriesValue(await agent.scrape(), 'gust_server_up{server="tf2"}') === 0, DOWN_WITHIN_MS, 'tf2 down');
+    assert.ok(Date.now() - killedAt <= DOWN_WITHIN_MS);
     const lastSuccess = () => agent.scrape().then((t) => seriesValue(t, 'gust_server_last_success_timestamp_seconds{server="mc",source="command"}') ?? 0);
     const before = await lastSuccess();
     await eventually(async () => (await lastSuccess()) > before, 3_000, 'mc still updating');

@@ -10,6 +10,7 @@ import { startAgent, seriesValue, eventually } from '../support/agent.ts';
 import { startSrcdsFake, type SrcdsFake } from '../fakes/srcds.ts';
 import { startMinecraftFake, type MinecraftFake } from '../fakes/minecraft.ts';
 import { InFlightTracker } from '../fakes/common.ts';
+import { startHungFake } from '../fakes/hung.ts';
 
 const settings = (o: Record<string, unknown>) => configSchema.parse({ auto_commands: o }).auto_commands;
 
@@ -105,8 +106,9 @@ ${serversYaml(fakes, 'minecraft', '[list]')}
   it('a dead server backs off exponentially up to max_backoff; per-command every is honoured', async () => {
     const deadPort = await freePort();
     const live = await startSrcdsFake({ password: 'pw', players: 2 });
+    // Steps 0.2, 0.4, 0.8, 1.6 s: a linear backoff would show 0.6 or 1.0 and 1.2 on its way up.
     const agent = await startAgent(`
-auto_commands: { interval: 50ms, timeout: 1s, retries: 1, error_backoff: 100ms, max_backoff: 400ms, adaptive_interval: false }
+auto_commands: { interval: 50ms, timeout: 1s, retries: 1, error_backoff: 200ms, max_backoff: 1600ms, adaptive_interval: false }
 servers:
   - id: dead
     game: source
@@ -118,24 +120,62 @@ servers:
     commands: [status, { command: "long 5", every: 1s }]
 `);
     try {
-      const seen = new Set<number>();
+      const seen: number[] = [];
       await eventually(async () => {
-        const text = await agent.scrape();
-        seen.add(seriesValue(text, 'gust_server_backoff_seconds{server="dead"}') ?? -1);
-        return seen.has(0.4);
-      }, 10_000, 'backoff at its cap');
-      assert.ok(seen.has(0.1) || seen.has(0.2), `backoff steps seen: ${[...seen].join(', ')}`);
+        const value = seriesValue(await agent.scrape(), 'gust_server_backoff_seconds{server="dead"}') ?? -1;
+        if (seen.at(-1) !== value) seen.push(value);
+        return value === 1.6;
+      }, 15_000, 'backoff at its cap');
+      // Each backoff lasts at least 200 ms while scrapes come every ~25 ms: every step is seen.
+      assert.deepEqual(seen.filter((v) => v > 0), [0.2, 0.4, 0.8, 1.6], `backoff steps seen: ${seen.join(', ')}`);
       const text = await agent.scrape();
-      assert.ok((seriesValue(text, 'gust_command_failures_total{server="dead",command="status",reason="refused"}') ?? 0) >= 2);
+      assert.ok((seriesValue(text, 'gust_command_failures_total{server="dead",command="status",reason="refused"}') ?? 0) >= 4);
       assert.ok((seriesValue(text, 'gust_command_retries_total{server="dead",command="status"}') ?? 0) >= 1);
       assert.equal(seriesValue(text, 'gust_server_backoff_seconds{server="live"}'), 0);
       assert.equal(seriesValue(text, 'gust_server_up{server="dead"}'), 0);
+      // About 3 s have passed: "long 5" ran on the first round and again each second, status on every 50 ms round.
       const status = live.stats.commands.filter((c) => c === 'status').length;
       const long = live.stats.commands.filter((c) => c === 'long 5').length;
+      assert.ok(long >= 2, `every: 1s ran ${long} times`);
       assert.ok(status >= 5 * long, `every: 1s ran ${long} times against ${status} status commands`);
     } finally {
       await agent.stop();
       await live.close();
+    }
+  });
+
+  it('a hung server (accepts, never answers) holds only its own slot; rounds do not wait for it; timeouts are not retried', async () => {
+    const hung = await startHungFake();
+    const live = await startSrcdsFake({ password: 'pw', players: 2 });
+    const agent = await startAgent(`
+auto_commands: { interval: 100ms, timeout: 2s, retries: 2, max_concurrent: 2, error_backoff: 100ms, max_backoff: 100ms, adaptive_interval: false }
+servers:
+  - id: hung
+    game: source
+    rcon: { transport: source, port: ${hung.port}, password: pw }
+    commands: [status]
+  - id: live
+    game: source
+    rcon: { transport: source, port: ${live.port}, password: pw }
+    commands: [status]
+`);
+    try {
+      // With a 100 ms backoff the hung server is queued again as soon as its 2 s timeout ends:
+      // it is busy nearly all the time. Live must still be polled on every 100 ms round. If
+      // rounds waited for the hung job, or later rounds queued more jobs for the busy server
+      // until they filled both slots, live would be polled about once per 2 s.
+      await eventually(async () => (seriesValue(await agent.scrape(), 'gust_command_failures_total{server="hung",command="status",reason="timeout"}') ?? 0) >= 1, 6_000, 'hung times out');
+      const start = live.stats.commands.length;
+      const startedAt = Date.now();
+      await eventually(() => live.stats.commands.length - start >= 8 || undefined, 1_900, 'live polled on every round while hung holds its slot');
+      assert.ok(Date.now() - startedAt < 1_900);
+      const text = await agent.scrape();
+      assert.equal(seriesValue(text, 'gust_command_retries_total{server="hung",command="status"}'), 0, 'a timeout is not retried');
+      assert.equal(seriesValue(text, 'gust_server_up{server="live"}'), 1);
+      assert.equal(seriesValue(text, 'gust_server_up{server="hung"}'), 0);
+    } finally {
+      await agent.stop();
+      await Promise.all([hung.close(), live.close()]);
     }
   });
 

@@ -4,10 +4,10 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { appendFileSync, closeSync, openSync, readFileSync, writeFileSync, writeSync, mkdirSync } from 'node:fs';
+import { appendFileSync, closeSync, openSync, readFileSync, truncateSync, writeFileSync, writeSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { startAgent, tempDir, seriesValue, eventually, type TestAgent } from '../support/agent.ts';
-import { expectExactly, logConfig, SEQ_RULES, SeqWriter } from './helpers.ts';
+import { expectExactly, logConfig, rewriteReadLines, SEQ_RULES, seqTotals, SeqWriter } from './helpers.ts';
 
 const value = async (a: TestAgent, series: string) => seriesValue(await a.scrape(), series) ?? 0;
 
@@ -108,19 +108,46 @@ test('graceful restart: counters continue from the snapshot, nothing re-read, li
   const dir = tempDir();
   const log = path.join(dir, 'game.log');
   const writer = new SeqWriter(log);
-  writer.write(50);
+  writer.write(200); // 2,600 bytes: most of it past the 1 KiB head the checkpoint fingerprints
   const yaml = logConfig('s', [log]);
   await withAgent(yaml, async (a) => expectExactly(a.scrape, 's', writer), { dir });
-  writer.write(25); // while the agent is down
+  // While the agent is down: lines it read are rewritten in place, and 25 lines are appended.
+  // Resuming at the saved offset never sees the rewritten numbers; re-reading from byte 0
+  // (checkpoint ignored: counters start at 0 and the file is replayed) counts them.
+  assert.ok(rewriteReadLines(path.join(dir, 'state'), [log]) >= 100);
+  writer.write(25);
   await withAgent(
     yaml,
     async (a) => {
+      // Restored before the first scrape: the agent starts from the old totals, not from 0.
+      assert.ok(seqTotals(await a.scrape(), 's').lines >= 200, 'counters restored at start');
       await expectExactly(a.scrape, 's', writer);
+      // This process's read counters are not restored: they show it read only the new lines.
+      assert.equal(await value(a, 'gust_log_lines_total{server="s"}'), 25);
+      assert.equal(await value(a, 'gust_log_bytes_total{server="s"}'), 25 * 'seq=00000000\n'.length);
       writer.write(25);
       await expectExactly(a.scrape, 's', writer);
     },
     { dir },
   );
+  writer.close();
+});
+
+test('truncated and regrown past the offset just before a graceful stop: the drain starts over at byte 0, no duplicate after the restart', async () => {
+  // Found by the model test: stop() drained every file at its old offset without the
+  // truncation check, counted the middle of the new content and saved it under the old head;
+  // the restarted agent saw the head change and read the file again from 0.
+  const dir = tempDir();
+  const log = path.join(dir, 'game.log');
+  const writer = new SeqWriter(log);
+  writer.write(10);
+  const yaml = logConfig('s', [log]);
+  await withAgent(yaml, async (a) => {
+    await expectExactly(a.scrape, 's', writer, 15_000, 0);
+    truncateSync(log, 0);
+    writer.write(15); // longer than before; the stop comes before any check could see it
+  }, { dir });
+  await withAgent(yaml, async (a) => expectExactly(a.scrape, 's', writer), { dir });
   writer.close();
 });
 

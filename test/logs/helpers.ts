@@ -3,7 +3,9 @@
  * lines, and a checker. Every line `seq=N` adds 1 to gust_test_lines_total and N to
  * gust_test_seq_sum_total, so a lost line or a duplicate changes one of the two totals.
  */
-import { closeSync, openSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, readSync, statSync, writeSync } from 'node:fs';
+import path from 'node:path';
+import { HEAD_BYTES } from '../../src/sources/logs/fingerprint.ts';
 import { seriesValue } from '../support/agent.ts';
 
 export const SEQ_RULES = `rules:
@@ -91,4 +93,41 @@ export async function expectExactly(scrape: () => Promise<string>, server: strin
   if (windowMs === 0) return;
   await new Promise((r) => setTimeout(r, windowMs));
   check(seqTotals(await scrape(), server));
+}
+
+/**
+ * Rewrites, in place, the `seq=` lines a checkpoint says were read (past the fingerprinted head,
+ * which must stay as it was for the file to be recognised), adding 90,000,000 to each number.
+ * An agent that resumes from the checkpoint never reads them again; one that re-reads from
+ * byte 0 (checkpoint lost, ignored, or counters reset and the file replayed) counts the new
+ * numbers, and the sum gives it away even where the line count would come out right.
+ * Returns how many lines were rewritten.
+ */
+export function rewriteReadLines(stateDir: string, candidates: string[]): number {
+  const saved = JSON.parse(readFileSync(path.join(stateDir, 'log-positions.json'), 'utf8')) as { files: Array<{ ino: number; offset: number; headLength: number }> };
+  let rewritten = 0;
+  for (const position of saved.files) {
+    const file = candidates.find((c) => existsSync(c) && statSync(c).ino === position.ino);
+    if (!file) continue;
+    const fd = openSync(file, 'r+');
+    try {
+      const start = Math.max(position.headLength, HEAD_BYTES);
+      if (position.offset <= start) continue;
+      const bytes = Buffer.alloc(position.offset - start);
+      readSync(fd, bytes, 0, bytes.length, start);
+      // Only whole lines that begin after the head: skip the tail of the line the head cuts.
+      let at = bytes[0] === 0x0a ? 1 : bytes.indexOf(0x0a) + 1;
+      while (at > 0 && at < bytes.length) {
+        if (bytes.toString('latin1', at, at + 5) === 'seq=0') {
+          bytes[at + 4] = 0x39; // '0' -> '9'
+          rewritten++;
+        }
+        at = bytes.indexOf(0x0a, at) + 1;
+      }
+      writeSync(fd, bytes, 0, bytes.length, start);
+    } finally {
+      closeSync(fd);
+    }
+  }
+  return rewritten;
 }

@@ -48,10 +48,12 @@ test('invalid bytes and NULs become U+FFFD / stay, are counted, and never stall 
 test('a line over the cap is skipped (or truncated) and counted; memory stays bounded', () => {
   const options = { ...OPTIONS, maxLineLength: 16 };
   const big = Buffer.alloc(1024 * 1024, 0x78);
-  const { lines, splitter } = split([Buffer.from('ok\n'), big, big, Buffer.from('x\nafter\n')], options);
+  const { lines, splitter } = split([Buffer.from('ok\n'), big, big], options);
+  assert.equal(splitter.pending, 0, 'skip mode keeps none of the skipped line');
+  splitter.push(Buffer.from('x\nafter\n'), (l) => lines.push(l));
   assert.deepEqual(lines, ['ok', 'after']);
   assert.equal(splitter.stats.tooLong, 1);
-  assert.ok(splitter.pending <= 16);
+  assert.equal(splitter.pending, 0);
   const truncated = split([Buffer.from(`${'y'.repeat(40)}\nz\n`)], { ...options, longLines: 'truncate' });
   assert.deepEqual(truncated.lines, ['y'.repeat(16), 'z']);
 });
@@ -75,4 +77,98 @@ test('property: any chunking of any byte content yields the same lines as splitt
       assert.equal(pieces.splitter.committed, bytes.lastIndexOf(0x0a) + 1);
     }),
   );
+});
+
+/**
+ * What the splitter must produce for ASCII content without CR: complete lines, each capped. A
+ * partial line past the cap counts as too long at once (a line that never ends is still seen);
+ * a flush ends the partial line.
+ */
+function reference(content: string, max: number, longLines: 'skip' | 'truncate', flush: boolean) {
+  const complete = content.split('\n');
+  const partial = complete.pop()!;
+  const lines: string[] = [];
+  let tooLong = 0;
+  const end = (line: string) => {
+    if (line.length <= max) lines.push(line);
+    else if (longLines === 'truncate') lines.push(line.slice(0, max));
+  };
+  for (const line of complete) {
+    if (line.length > max) tooLong++;
+    end(line);
+  }
+  if (partial.length > max) tooLong++;
+  if (flush && partial.length > 0) end(partial);
+  return { lines, stats: { lines: lines.length, bytes: content.length, tooLong, invalidEncoding: 0 }, committed: flush ? content.length : content.lastIndexOf('\n') + 1 };
+}
+
+test('property: with a small cap, any chunking gives the reference lines, counts and offsets, in both long-line modes', () => {
+  fc.assert(
+    fc.property(
+      fc.string({ unit: fc.constantFrom('a', 'b', '\n'), maxLength: 80 }),
+      fc.array(fc.nat(80), { maxLength: 8 }),
+      fc.integer({ min: 1, max: 8 }),
+      fc.constantFrom('skip' as const, 'truncate' as const),
+      fc.boolean(),
+      (content, cuts, max, longLines, flush) => {
+        const bytes = Buffer.from(content);
+        const points = [...new Set(cuts.map((c) => c % (bytes.length + 1)))].sort((a, b) => a - b);
+        const chunks: Buffer[] = [];
+        let from = 0;
+        for (const p of points) {
+          chunks.push(bytes.subarray(from, p));
+          from = p;
+        }
+        chunks.push(bytes.subarray(from));
+        const { lines, splitter } = split(chunks, { maxLineLength: max, longLines, encoding: 'utf8' });
+        if (flush) splitter.flush((l) => lines.push(l));
+        const expected = reference(content, max, longLines, flush);
+        assert.deepEqual({ lines, stats: { ...splitter.stats }, committed: splitter.committed }, expected);
+        assert.equal(splitter.position, bytes.length);
+        assert.ok(splitter.pending <= max);
+      },
+    ),
+    { numRuns: 500 },
+  );
+});
+
+test('edge cases of the carried partial line', () => {
+  // An empty line right after a carried one is a line.
+  const empty = split([Buffer.from('a'), Buffer.from('b\n\nc\n')]);
+  assert.deepEqual(empty.lines, ['ab', '', 'c']);
+  // An empty read before the first bytes of a line changes nothing.
+  const afterEmpty = split([Buffer.alloc(0), Buffer.from('x'), Buffer.from('\n')]);
+  assert.deepEqual(afterEmpty.lines, ['x']);
+  // CR LF split between reads, and in one read: the CR goes either way.
+  assert.deepEqual(split([Buffer.from('ab\r'), Buffer.from('\ncd\r\n')]).lines, ['ab', 'cd']);
+  // A line of exactly the cap is not too long (carried or whole).
+  const exact = split([Buffer.from('abcd'), Buffer.from('efgh\nijklmnop\n')], { ...OPTIONS, maxLineLength: 8 });
+  assert.deepEqual(exact.lines, ['abcdefgh', 'ijklmnop']);
+  assert.equal(exact.splitter.stats.tooLong, 0);
+  // Flushing with nothing pending emits nothing.
+  const { lines, splitter } = split([Buffer.from('one\n')]);
+  splitter.flush((l) => lines.push(l));
+  assert.deepEqual(lines, ['one']);
+  assert.equal(splitter.stats.lines, 1);
+});
+
+test('reset drops the partial line and the long-line state and starts counting at the new offset', () => {
+  const { lines, splitter } = split([Buffer.from('done\npart')], { ...OPTIONS, maxLineLength: 6 });
+  splitter.push(Buffer.from('ial-and-too-long'), (l) => lines.push(l));
+  assert.equal(splitter.stats.tooLong, 1);
+  splitter.reset(100);
+  assert.equal(splitter.pending, 0);
+  assert.equal(splitter.position, 100);
+  assert.equal(splitter.committed, 100);
+  splitter.push(Buffer.from('new\n'), (l) => lines.push(l));
+  assert.deepEqual(lines, ['done', 'new']);
+  assert.equal(splitter.committed, 104);
+  splitter.push(Buffer.from('xy'), (l) => lines.push(l));
+  splitter.reset(0);
+  splitter.push(Buffer.from('z\n'), (l) => lines.push(l));
+  // A line carried across reads after a reset holds only its own bytes.
+  splitter.reset(0);
+  splitter.push(Buffer.from('q'), (l) => lines.push(l));
+  splitter.push(Buffer.from('\n'), (l) => lines.push(l));
+  assert.deepEqual(lines, ['done', 'new', 'z', 'q']);
 });

@@ -4,10 +4,10 @@
  * and dashboards. Short scrape and evaluation intervals keep the tests fast.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
-import { stringify } from 'yaml';
+import { parse, stringify } from 'yaml';
 import { eventually, tempDir } from './agent.ts';
 
 export async function freePort(): Promise<number> {
@@ -57,17 +57,25 @@ async function startService(binary: string, args: (port: number, dir: string) =>
   return { url, dir, output: () => output, stop };
 }
 
-export async function startAlertmanager(): Promise<Service> {
+/** The inhibit rule README "Alerts and dashboards" tells users to add (the YAML block after "inhibit rule"). */
+export function readmeInhibitRules(readme: string): unknown[] {
+  const block = /inhibit rule[^`]*```yaml\n([\s\S]*?)```/.exec(readme);
+  if (!block) throw new Error('README has no inhibit rule YAML block');
+  return (parse(block[1]!) as { inhibit_rules: unknown[] }).inhibit_rules;
+}
+
+/** `config`: a whole Alertmanager config (e.g. deploy/alertmanager.yml); default: a null receiver and README's inhibit rule. */
+export async function startAlertmanager(options: { config?: string } = {}): Promise<Service> {
   const dir = tempDir('gust-am-');
   const config = path.join(dir, 'alertmanager.yml');
   writeFileSync(
     config,
-    stringify({
-      route: { receiver: 'null', group_wait: '1s', group_interval: '1s', repeat_interval: '1h' },
-      receivers: [{ name: 'null' }],
-      // The inhibit rule README "Alerts and dashboards" recommends: critical silences its warning.
-      inhibit_rules: [{ source_matchers: ['severity="critical"'], target_matchers: ['severity="warning"'], equal: ['alertname', 'job', 'instance', 'server'] }],
-    }),
+    options.config ??
+      stringify({
+        route: { receiver: 'null', group_wait: '1s', group_interval: '1s', repeat_interval: '1h' },
+        receivers: [{ name: 'null' }],
+        inhibit_rules: readmeInhibitRules(readFileSync(path.join(import.meta.dirname, '../../README.md'), 'utf8')),
+      }),
   );
   // Debian names the binary prometheus-alertmanager; upstream tarballs call it alertmanager.
   return startService(

@@ -163,7 +163,9 @@ class LogSource implements Component {
     const tailers = [...this.#active.values(), ...this.#retired];
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([
-      Promise.all(tailers.map((t) => t.read().catch(() => {}))),
+      // Truncated (and maybe regrown) since the last check: start over from byte 0, or the drain
+      // reads the middle of the new content and saves it under the old head.
+      Promise.all(tailers.map((t) => this.#restartIfTruncated(t, t.statSelf()).then(() => t.read()).catch(() => {}))),
       new Promise((resolve) => (timer = setTimeout(resolve, STOP_DRAIN_MS))),
     ]);
     clearTimeout(timer);

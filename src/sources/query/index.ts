@@ -38,7 +38,7 @@ export function observationOf(result: QueryResult): GameObservation {
   };
 }
 
-function reasonOf(err: unknown): FailureReason {
+export function queryFailureReason(err: unknown): FailureReason {
   if (err instanceof GustError && err.code === 'GUST_RCON_TIMEOUT') return 'timeout';
   if (err instanceof GustError && err.code === 'GUST_COMMAND_PARSE') return 'parse';
   // gamedig reports "Failed all N attempts"; the attempts' own errors are only in the stack.
@@ -135,7 +135,7 @@ export function createQuerySource(ctx: AgentContext): Component {
     } catch (err) {
       const message = `query ${probe.server.query!.type}: ${errorMessage(err)}`;
       ctx.logger.debug({ server: probe.server.id, err: message }, 'query failed');
-      if (!stopped) ctx.state.recordFailure(probe.server.id, 'query', reasonOf(err), message);
+      if (!stopped) ctx.state.recordFailure(probe.server.id, 'query', queryFailureReason(err), message);
     }
   }
 
