@@ -14,6 +14,7 @@ import type { Logger } from 'pino';
 import type { ClusterConfig, Config } from '../config/schema.ts';
 import { errorMessage } from '../errors.ts';
 import type { ClusterMetrics, LeaseLossReason } from '../metrics/cluster.ts';
+import { sharedAuthFailures, type AuthFailureLog } from '../sources/commands/transports/auth-failures.ts';
 import type { ServerStateStore } from '../state/servers.ts';
 import { applyLeaseChanges, readLeases, releaseAll, type Lease } from './lease.ts';
 import { heartbeat, leave, type Member, type Self } from './membership.ts';
@@ -46,6 +47,8 @@ export interface ClusterView {
   /** Whether this member exports the server's game series. */
   exports(server: string): boolean;
   status(): ClusterStatus;
+  /** The WebRCON ban guard's count, shared by the members (a lease may move between them). */
+  readonly authFailures: AuthFailureLog;
   on<E extends keyof ClusterEvents>(event: E, listener: (...args: ClusterEvents[E]) => void): unknown;
   off<E extends keyof ClusterEvents>(event: E, listener: (...args: ClusterEvents[E]) => void): unknown;
 }
@@ -87,9 +90,12 @@ export class Coordinator extends EventEmitter<ClusterEvents> implements ClusterV
   /** The `cluster:` section; a reload that removes it keeps these (leaving a group needs a restart). */
   #settings: ClusterConfig;
 
+  readonly authFailures: AuthFailureLog;
+
   constructor(deps: CoordinatorDeps) {
     super();
     this.#deps = deps;
+    this.authFailures = sharedAuthFailures(deps.redis.client, (endpoint) => deps.redis.keys.authFailures(endpoint), deps.self.id);
     this.#settings = deps.config().cluster!;
     this.#leasable = new Set(leasableServers(deps.config()));
     deps.metrics.membersExpected.set(this.#cluster.expected_members);

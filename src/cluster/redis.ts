@@ -118,6 +118,11 @@ export class ClusterKeys {
   result(server: string): string {
     return `${this.#prefix}result:${server}`;
   }
+
+  /** Failed WebRCON authentications of one host:port, shared by the members. */
+  authFailures(endpoint: string): string {
+    return `${this.#prefix}authfail:${endpoint}`;
+  }
 }
 
 export interface ClusterRedis {

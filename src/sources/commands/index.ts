@@ -67,7 +67,8 @@ export function createCommandSource(ctx: AgentContext): CommandSource {
   }
 
   function newTransport(server: ServerConfig) {
-    return createTransport(server.game, server.rcon!, hooksFor(server.id, server.rcon!.transport), (line) => ctx.extraction.line(server.id, line, 'console'));
+    const onConsole = (line: string) => ctx.extraction.line(server.id, line, 'console');
+    return createTransport(server.game, server.rcon!, hooksFor(server.id, server.rcon!.transport), onConsole, ctx.cluster?.authFailures);
   }
 
   /** Servers whose transport was closed because another member of the group polls them. */

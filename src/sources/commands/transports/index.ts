@@ -1,6 +1,7 @@
 /** Builds the transport a server's `rcon:` block asks for. */
 import { GustError } from '../../../errors.ts';
 import type { Game, RconConfig } from '../../../config/schema.ts';
+import type { AuthFailureLog } from './auth-failures.ts';
 import { ExecTransport } from './exec.ts';
 import { SourceRconTransport, type SourceRconMode } from './source-rcon.ts';
 import { WebRconTransport } from './webrcon.ts';
@@ -10,14 +11,14 @@ export function defaultMode(game: Game): SourceRconMode {
   return game === 'minecraft' ? 'minecraft' : game === 'palworld' ? 'palworld' : 'srcds';
 }
 
-export function createTransport(game: Game, rcon: RconConfig, hooks: ConnectionHooks, onConsole: (line: string) => void): Transport {
+export function createTransport(game: Game, rcon: RconConfig, hooks: ConnectionHooks, onConsole: (line: string) => void, authFailures?: AuthFailureLog): Transport {
   if (rcon.transport === 'exec') {
     if (!rcon.command) throw new GustError('GUST_CONFIG_INVALID', 'rcon.command is required for the exec transport');
     return new ExecTransport(rcon.command, rcon.max_reply_size);
   }
   if (rcon.port === undefined) throw new GustError('GUST_CONFIG_INVALID', `rcon.port is required for the ${rcon.transport} transport`);
   const common = { host: rcon.host, port: rcon.port, password: rcon.password, connectTimeoutMs: rcon.connect_timeout, maxReplyBytes: rcon.max_reply_size, hooks };
-  if (rcon.transport === 'webrcon') return new WebRconTransport({ ...common, onConsole });
+  if (rcon.transport === 'webrcon') return new WebRconTransport({ ...common, onConsole, authFailures });
   return new SourceRconTransport({ ...common, mode: rcon.mode ?? defaultMode(game) });
 }
 

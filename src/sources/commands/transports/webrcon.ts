@@ -21,11 +21,11 @@
 import WebSocket from 'ws';
 import { GustError } from '../../../errors.ts';
 import type { Secret } from '../../../config/secret.ts';
+import { AUTH_FAILURE_LIMIT, AUTH_FAILURE_WINDOW_MS, localAuthFailures, type AuthFailureLog } from './auth-failures.ts';
 import { DEFAULT_MAX_REPLY_BYTES } from './source-rcon.ts';
 import { connectError, failureReason, noHooks, type ConnectionHooks, type SendOptions, type Transport } from './types.ts';
 
-export const AUTH_FAILURE_LIMIT = 4;
-export const AUTH_FAILURE_WINDOW_MS = 300_000;
+export { AUTH_FAILURE_LIMIT, AUTH_FAILURE_WINDOW_MS } from './auth-failures.ts';
 /** Rust refuses a second connection from the same IP within 1 s. */
 const CONNECT_COOLDOWN_MS = 1_000;
 /** A text reply is complete when no frame with its Identifier came for this long. */
@@ -34,9 +34,6 @@ const TEXT_QUIET_MS = 150;
 const REFUSED_QUIET_MS = 500;
 /** Identifiers this connection sent recently: a late frame with one is console output, not junk. */
 const RECENT_IDS = 256;
-
-/** Failed auths per host:port; module-wide so a reload that rebuilds the transport keeps them. */
-const authFailures = new Map<string, number[]>();
 
 export interface WebRconFrame {
   Message: string;
@@ -55,6 +52,8 @@ export interface WebRconOptions {
   hooks?: ConnectionHooks;
   /** Console output and broadcasts (Identifier 0 / -1), as log-like lines. */
   onConsole?: (line: string) => void;
+  /** Failed authentications per endpoint (the ban guard); default: this process's own count. */
+  authFailures?: AuthFailureLog;
 }
 
 interface Pending {
@@ -93,6 +92,7 @@ export class WebRconTransport implements Transport {
   readonly #options: WebRconOptions;
   readonly #hooks: ConnectionHooks;
   readonly #key: string;
+  readonly #authFailures: AuthFailureLog;
   readonly #maxReplyBytes: number;
   #ws: WebSocket | undefined;
   #connecting: Promise<WebSocket> | undefined;
@@ -108,6 +108,7 @@ export class WebRconTransport implements Transport {
     this.#options = options;
     this.#hooks = options.hooks ?? noHooks;
     this.#key = `${options.host}:${options.port}`;
+    this.#authFailures = options.authFailures ?? localAuthFailures;
     this.#maxReplyBytes = options.maxReplyBytes ?? DEFAULT_MAX_REPLY_BYTES;
   }
 
@@ -156,8 +157,7 @@ export class WebRconTransport implements Transport {
     // Rust compares the path exactly (no URL decoding): these characters cannot reach it intact.
     if (/[\s#?]/.test(password.reveal())) throw new GustError('GUST_RCON_AUTH', 'WebRCON password contains whitespace, # or ?, which cannot be sent in the URL path');
     const now = Date.now();
-    const recent = (authFailures.get(this.#key) ?? []).filter((t) => now - t < AUTH_FAILURE_WINDOW_MS);
-    authFailures.set(this.#key, recent);
+    const recent = await this.#authFailures.recent(this.#key, now);
     if (recent.length >= AUTH_FAILURE_LIMIT) {
       const waitS = Math.ceil((recent[0]! + AUTH_FAILURE_WINDOW_MS - now) / 1000);
       throw new GustError('GUST_RCON_AUTH', `WebRCON not retried for ${waitS} s: ${recent.length} failed authentications (Rust bans the IP after 5)`);
@@ -200,7 +200,7 @@ export class WebRconTransport implements Transport {
         }
         let gustErr: GustError;
         if (isBareCloseFrame(err)) {
-          authFailures.set(this.#key, [...(authFailures.get(this.#key) ?? []), Date.now()]);
+          this.#authFailures.record(this.#key, Date.now());
           gustErr = new GustError('GUST_RCON_AUTH', 'WebRCON authentication failed (the server answered the upgrade with a close frame: wrong password)');
         } else if (err.message.includes('timed out')) {
           gustErr = new GustError('GUST_RCON_TIMEOUT', `WebRCON connect to port ${port} timed out`);
