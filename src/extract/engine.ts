@@ -311,8 +311,8 @@ export class ExtractionEngine implements Extraction {
     if (!server) {
       server = new ServerEntry(cfg.id, cfg.game, this.#ctx, this.#metrics);
       this.#servers.set(cfg.id, server);
-      this.#metrics.pending.init(cfg.id);
     }
+    this.#metrics.pending.init(cfg);
     server.game = cfg.game;
     server.builtin = BUILTIN_RULES[cfg.game];
     const applicable = [...this.#rules.values()].filter((r) => ruleApplies(r, cfg.id, 'log'));

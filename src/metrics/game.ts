@@ -4,7 +4,11 @@
  * the sources and snapshotted with the log offsets so they survive restarts.
  */
 import type { Registry } from 'prom-client';
+import type { ServerConfig } from '../config/schema.ts';
+import { BUILTIN_RULES } from '../extract/builtin/index.ts';
+import type { RuleSetCounts } from '../extract/rules.ts';
 import { FastCounter, FastGauge, FastHistogram } from './fast.ts';
+import { hasConsoleStream } from './commands.ts';
 import type { ServerStateStore, ObservationKey } from '../state/servers.ts';
 import { SOURCES } from '../state/servers.ts';
 import type { Collector } from './collector.ts';
@@ -26,12 +30,41 @@ export function createGameCounters(registry: Registry) {
 }
 export type GameCounters = ReturnType<typeof createGameCounters>;
 
-/** Initialise the known label sets of the counters to 0 for a server (CONVENTIONS: known label sets start at 0). */
-export function initGameCounters(counters: GameCounters, server: string): void {
-  counters.restarts.inc({ server }, 0);
-  counters.joins.inc({ server }, 0);
-  counters.leaves.inc({ server }, 0);
-  for (const event of LOG_EVENTS) counters.logEvents.inc({ server, event }, 0);
+/** The parts of a server's config that decide which section A counters it can move. */
+export type GameCountsConfig = Pick<ServerConfig, 'game' | 'logs' | 'rcon' | 'commands'>;
+
+/**
+ * What a server's configuration lets the section A counters count: events, joins and leaves
+ * from the built-in rule sets of its log files (a file's `game:`, else the server's) and of its
+ * WebRCON console stream. Restarts for every server whose logs or commands are read (a log
+ * line, or an uptime reset a command reports; GustServerRestarted watches them). A query-only
+ * server counts nothing here.
+ */
+export function gameCountsOf(server: GameCountsConfig): RuleSetCounts & { restarts: boolean } {
+  const games = new Set(server.logs.map((log) => log.game ?? server.game));
+  if (hasConsoleStream(server)) games.add(server.game);
+  const sets = [...games].map((game) => BUILTIN_RULES[game].counts);
+  return {
+    events: LOG_EVENTS.filter((event) => sets.some((set) => set.events.includes(event))),
+    players: sets.some((set) => set.players),
+    restarts: server.logs.length > 0 || server.commands.length > 0,
+  };
+}
+
+/**
+ * Start at 0 the label sets a server's configuration can move (CONVENTIONS: a label set that
+ * can occur starts at 0), and only those: every server used to carry all eight log events, and
+ * a query-only server joins and leaves it can never see. Idempotent (a reload calls it again).
+ */
+export function initGameCounters(counters: GameCounters, server: ServerConfig & GameCountsConfig): void {
+  const labels = { server: server.id };
+  const counts = gameCountsOf(server);
+  if (counts.restarts) counters.restarts.inc(labels, 0);
+  if (counts.players) {
+    counters.joins.inc(labels, 0);
+    counters.leaves.inc(labels, 0);
+  }
+  for (const event of counts.events) counters.logEvents.inc({ ...labels, event }, 0);
 }
 
 export function removeGameCounters(counters: GameCounters, server: string): void {

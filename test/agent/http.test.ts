@@ -17,6 +17,7 @@ servers:
   - id: alpha
     name: Alpha <b>
     game: minecraft
+    logs: [{ path: /nonexistent-gust-test/alpha.log }]
   - id: beta
     game: rust
     maintenance: true
@@ -86,7 +87,7 @@ servers:
     assert.equal(seriesValue(text, 'gust_servers_configured'), 2);
     assert.equal(seriesValue(text, 'gust_server_up{server="alpha"}'), 0, 'still serving the old servers');
 
-    writeFileSync(a.configPath, `${good}\n  - id: gamma\n    game: valheim\n`);
+    writeFileSync(a.configPath, `${good}\n  - id: gamma\n    game: valheim\n    logs: [{ path: /nonexistent-gust-test/gamma.log }]\n`);
     const before = seriesValue(text, 'gust_config_last_reload_success_timestamp_seconds')!;
     const ok = await a.agent.reload();
     assert.deepEqual(ok, { ok: true });
