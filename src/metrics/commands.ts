@@ -3,9 +3,9 @@
  * servers and commands are initialised to 0, and removed when a server or command leaves the
  * config, so series stay stable while a server fails.
  */
-import { Histogram, type Registry } from 'prom-client';
+import type { Registry } from 'prom-client';
 import type { ServerConfig } from '../config/schema.ts';
-import { FastCounter, FastGauge } from './fast.ts';
+import { FastCounter, FastGauge, FastHistogram } from './fast.ts';
 import { FAILURE_REASONS, type FailureReason } from '../state/servers.ts';
 import type { TransportKind } from '../sources/commands/transports/types.ts';
 
@@ -14,7 +14,7 @@ export const COMMAND_DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.
 export function createCommandMetrics(registry: Registry) {
   const registers = [registry];
   return {
-    duration: new Histogram({ name: 'gust_command_duration_seconds', help: 'Duration of successful auto commands.', labelNames: ['server', 'command'], buckets: COMMAND_DURATION_BUCKETS, registers }),
+    duration: new FastHistogram({ name: 'gust_command_duration_seconds', help: 'Duration of successful auto commands.', labelNames: ['server', 'command'], buckets: COMMAND_DURATION_BUCKETS, registers }),
     total: new FastCounter({ name: 'gust_commands_total', help: 'Auto commands executed (each attempt counts once, retries included).', labelNames: ['server', 'command'], registers }),
     failures: new FastCounter({ name: 'gust_command_failures_total', help: 'Failed auto-command attempts by reason.', labelNames: ['server', 'command', 'reason'], registers }),
     retries: new FastCounter({ name: 'gust_command_retries_total', help: 'Auto-command retries after a failed attempt.', labelNames: ['server', 'command'], registers }),
