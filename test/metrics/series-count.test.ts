@@ -24,7 +24,7 @@ const A = { 'gust_server_up': 1, 'gust_server_info': 1, 'gust_server_maintenance
 const probes = (n: number) => ({ 'gust_server_probe_success': n, 'gust_server_last_success_timestamp_seconds': n });
 const LOG_FILE = {
   'gust_log_lines_total': 1, 'gust_log_bytes_total': 1, 'gust_log_lines_unmatched_total': 1, 'gust_log_lines_invalid_encoding_total': 1,
-  'gust_log_lines_dropped_total': 1, 'gust_log_rotations_total': 2, 'gust_log_read_errors_total': 2,
+  'gust_log_lines_dropped_total': 1, 'gust_log_rotations_total': 2, 'gust_log_read_errors_total': 2, 'gust_log_lag_bytes': 1,
 };
 const PLAYERS = { 'gust_player_joins_total': 1, 'gust_player_leaves_total': 1 };
 const RESTARTS = { 'gust_server_restarts_total': 1 };
