@@ -56,7 +56,7 @@ export function gameCountsOf(server: GameCountsConfig): RuleSetCounts & { restar
  * can occur starts at 0), and only those: every server used to carry all eight log events, and
  * a query-only server joins and leaves it can never see. Idempotent (a reload calls it again).
  */
-export function initGameCounters(counters: GameCounters, server: ServerConfig & GameCountsConfig): void {
+export function initGameCounters(counters: GameCounters, server: ServerConfig): void {
   const labels = { server: server.id };
   const counts = gameCountsOf(server);
   if (counts.restarts) counters.restarts.inc(labels, 0);
