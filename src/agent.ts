@@ -85,7 +85,7 @@ export class Agent {
     (ctx as { cluster?: AgentContext['cluster'] }).cluster = this.#cluster?.view;
     this.ctx = ctx;
 
-    for (const server of config.servers) initGameCounters(counters, server.id);
+    for (const server of config.servers) initGameCounters(counters, server);
     state.on('restart', (server) => counters.restarts.inc({ server }));
     collectors.add(
       createGameStateCollector(registry, state, {
@@ -207,7 +207,7 @@ export class Agent {
     const oldIds = new Set(old.servers.map((s) => s.id));
     const newIds = new Set(config.servers.map((s) => s.id));
     for (const id of oldIds) if (!newIds.has(id)) removeGameCounters(this.ctx.counters, id);
-    for (const id of newIds) if (!oldIds.has(id)) initGameCounters(this.ctx.counters, id);
+    for (const server of config.servers) initGameCounters(this.ctx.counters, server);
     this.ctx.state.configure(config.servers);
   }
 

@@ -30,6 +30,14 @@ export interface SpawnOptions {
 /** The agent under test; GUST_BENCH_BIN points at another build (e.g. a copy of bin/ + dist/ to compare). */
 export const AGENT_BIN = process.env.GUST_BENCH_BIN ?? path.join(REPO_ROOT, 'bin/gust-agent');
 
+/**
+ * The Node.js binary agents run on: `npm run bench -- --node BIN` sets GUST_BENCH_NODE for each
+ * binary in turn (default: the one running the benchmark).
+ */
+export function agentNode(): string {
+  return process.env.GUST_BENCH_NODE || process.execPath;
+}
+
 /** The node flags of the program's `#!/usr/bin/env -S node FLAGS` line: what systemd and Docker run it with. */
 export function shebangFlags(bin = AGENT_BIN): string[] {
   const first = readFileSync(bin, 'utf8').split('\n', 1)[0]!;
@@ -41,7 +49,7 @@ export function shebangFlags(bin = AGENT_BIN): string[] {
 export async function spawnAgent(configPath: string, yaml: string, options: SpawnOptions = {}): Promise<AgentProcess> {
   writeFileSync(configPath, yaml);
   const started = performance.now();
-  const child = spawn(process.execPath, [...shebangFlags(), ...(options.nodeFlags ?? []), AGENT_BIN, '--config', configPath], {
+  const child = spawn(agentNode(), [...shebangFlags(), ...(options.nodeFlags ?? []), AGENT_BIN, '--config', configPath], {
     cwd: REPO_ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, NODE_ENV: 'production' },

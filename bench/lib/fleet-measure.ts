@@ -6,7 +6,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { createFleet } from './fleet.ts';
-import { spawnAgent } from './agent-process.ts';
+import { agentNode, spawnAgent } from './agent-process.ts';
 import { timeSequential } from './http.ts';
 import { sampleProcess } from './proc.ts';
 import type { RunOptions } from './result.ts';
@@ -26,13 +26,15 @@ export interface FleetMeasurement {
   cpuSecondsTotal: number;
 }
 
-const cache = new Map<number, Promise<FleetMeasurement>>();
+/** Per Node.js binary (`--node`) and fleet size. */
+const cache = new Map<string, Promise<FleetMeasurement>>();
 
 export function measureFleet(servers: number, options: RunOptions): Promise<FleetMeasurement> {
-  let result = cache.get(servers);
+  const key = `${agentNode()}\u0000${servers}`;
+  let result = cache.get(key);
   if (!result) {
     result = runFleet(servers, options);
-    cache.set(servers, result);
+    cache.set(key, result);
   }
   return result;
 }

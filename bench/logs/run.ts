@@ -20,7 +20,7 @@ import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { once } from 'node:events';
-import { AGENT_BIN, REPO_ROOT, shebangFlags, spawnAgent } from '../lib/agent-process.ts';
+import { AGENT_BIN, REPO_ROOT, agentNode, shebangFlags, spawnAgent } from '../lib/agent-process.ts';
 import { timedGet, waitFor } from '../lib/http.ts';
 import { machineFacts } from '../lib/machine.ts';
 import { freePort } from '../lib/ports.ts';
@@ -117,7 +117,7 @@ export async function backfill(o: LogBenchOptions) {
   mkdirSync(progs, { recursive: true });
   writeFileSync(path.join(progs, 'players.mtail'), MTAIL_PROGRAM);
   // Three runs each, median CPU: one run on a shared machine is noisy.
-  const gust = median3(() => timedWithStderr(process.execPath, [...shebangFlags(), AGENT_BIN, 'parse', '--game', 'generic', file]));
+  const gust = median3(() => timedWithStderr(agentNode(), [...shebangFlags(), AGENT_BIN, 'parse', '--game', 'generic', file]));
   const mtail = median3(() => timedWithStderr('mtail', ['--one_shot', '--one_shot_format', 'prometheus', '--emit_prog_label=false', '--progs', progs, '--logs', file]));
   const check = {
     expected_players_online: input.lastPlayers,
@@ -141,7 +141,7 @@ export async function bigBackfill(o: LogBenchOptions) {
   const file = path.join(o.workDir, 'big.log');
   const lines = Math.round(o.bigBackfillBytes / 100); // lines average about 100 bytes
   const input = await generateFile(file, lines, 7);
-  const gust = timedWithStderr(process.execPath, [...shebangFlags(), AGENT_BIN, 'parse', '--game', 'generic', file]);
+  const gust = timedWithStderr(agentNode(), [...shebangFlags(), AGENT_BIN, 'parse', '--game', 'generic', file]);
   rmSync(file, { force: true });
   return {
     input: { lines: input.lines, bytes: input.bytes },

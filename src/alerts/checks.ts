@@ -7,6 +7,7 @@ import type { Registry, MetricValue } from 'prom-client';
 import type { AgentContext } from '../agent/context.ts';
 import type { AlertsConfig } from '../config/schema.ts';
 import { openLoopDelayReader, type LoopDelayReader } from '../metrics/event-loop.ts';
+import { FastCounter, FastGauge } from '../metrics/fast.ts';
 import type { Severity } from './thresholds.ts';
 import { CounterWindow, histogramQuantile } from './window.ts';
 
@@ -22,6 +23,8 @@ const SEP = '\u0000';
 async function read(registry: Registry, name: string): Promise<MetricValue<string>[]> {
   const metric = registry.getSingleMetric(name);
   if (!metric) return [];
+  // Their series as they are: get() copied ~100k series at 2,000 servers on every evaluation.
+  if (metric instanceof FastCounter || metric instanceof FastGauge) return [...(await metric.collectedEntries())] as MetricValue<string>[];
   return (await metric.get()).values;
 }
 
@@ -30,7 +33,7 @@ function sumBy(values: MetricValue<string>[], labels: string[], keep: (v: Metric
   const out = new Map<string, number>();
   for (const v of values) {
     if (!keep(v)) continue;
-    const key = labels.map((l) => String(v.labels[l] ?? '')).join(SEP);
+    const key = labels.length === 1 ? String(v.labels[labels[0]!] ?? '') : labels.map((l) => String(v.labels[l] ?? '')).join(SEP);
     out.set(key, (out.get(key) ?? 0) + v.value);
   }
   return out;

@@ -53,14 +53,15 @@ export interface ParseOptions {
 export async function parseFiles(options: ParseOptions): Promise<string> {
   // Only what the engine reads; the full schema (zod) is left out to keep start-up cheap.
   const config = {
-    servers: [{ id: options.server, name: options.server, game: options.game, maintenance: false, logs: [], commands: [] }],
+    servers: [{ id: options.server, name: options.server, game: options.game, maintenance: false, logs: options.files.map((path) => ({ path })), commands: [] }],
     rules: options.rules.map((r) => ({ ...r, servers: undefined })),
   } as unknown as Config;
   const registry = new Registry();
   const state = new ServerStateStore();
-  state.configure(config.servers);
+  // The files are read here, not followed by a log source: no probe series for them.
+  state.configure(config.servers.map((s) => ({ ...s, logs: [] })));
   const counters = createGameCounters(registry);
-  initGameCounters(counters, options.server);
+  initGameCounters(counters, config.servers[0]!);
   state.on('restart', (id) => counters.restarts.inc({ server: id }));
   // The engine reads only these parts of the agent context.
   const ctx = { registry, state, counters, config } as unknown as AgentContext;

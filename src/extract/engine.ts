@@ -7,7 +7,7 @@ import type { AgentContext } from '../agent/context.ts';
 import type { Game, ServerConfig } from '../config/schema.ts';
 import { logMetrics, type LogMetrics, type MatchCell } from '../metrics/logs.ts';
 import { RuleMetrics, type RuleMetric } from '../metrics/rules.ts';
-import type { LogEvent } from '../metrics/game.ts';
+import type { LogEvent } from './events.ts';
 import type { GameObservation } from '../state/servers.ts';
 import { BUILTIN_RULES } from './builtin/index.ts';
 import { Multiline, type OpenRecord } from './multiline.ts';
@@ -311,8 +311,8 @@ export class ExtractionEngine implements Extraction {
     if (!server) {
       server = new ServerEntry(cfg.id, cfg.game, this.#ctx, this.#metrics);
       this.#servers.set(cfg.id, server);
-      this.#metrics.pending.init(cfg.id);
     }
+    this.#metrics.pending.init(cfg);
     server.game = cfg.game;
     server.builtin = BUILTIN_RULES[cfg.game];
     const applicable = [...this.#rules.values()].filter((r) => ruleApplies(r, cfg.id, 'log'));

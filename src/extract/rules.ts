@@ -3,7 +3,7 @@
  * hint) and what a match means, told to an EventSink. Rules are plain data and functions
  * written here: no eval, no user code.
  */
-import type { LogEvent } from '../metrics/game.ts';
+import type { LogEvent } from './events.ts';
 
 export interface EventSink {
   /**
@@ -69,6 +69,19 @@ export interface BuiltinRuleSet {
   readonly rules: readonly BuiltinRule[];
   /** When no rule matched: an event from the line's level (WARN, ERROR), if any. */
   readonly fallback?: LevelFallback;
+  /**
+   * What the rules (and the fallback) can count: a server reading this format starts exactly
+   * these label sets at 0 (CONVENTIONS), no others. test/metrics/series-count.test.ts checks it
+   * against the rules' source.
+   */
+  readonly counts: RuleSetCounts;
+}
+
+export interface RuleSetCounts {
+  /** `event` values of gust_log_events_total (kick() counts `kick`, save() counts `save`). */
+  readonly events: readonly LogEvent[];
+  /** join()/leave(): gust_player_joins_total, gust_player_leaves_total. */
+  readonly players: boolean;
 }
 
 export interface LevelFallback {

@@ -4,13 +4,16 @@
  * the sources and snapshotted with the log offsets so they survive restarts.
  */
 import type { Registry } from 'prom-client';
+import type { ServerConfig } from '../config/schema.ts';
+import { BUILTIN_RULES } from '../extract/builtin/index.ts';
+import type { RuleSetCounts } from '../extract/rules.ts';
+import { LOG_EVENTS } from '../extract/events.ts';
 import { FastCounter, FastGauge, FastHistogram } from './fast.ts';
+import { hasConsoleStream } from './commands.ts';
 import type { ServerStateStore, ObservationKey } from '../state/servers.ts';
-import { SOURCES } from '../state/servers.ts';
+import { SOURCES, type Source } from '../state/servers.ts';
 import type { Collector } from './collector.ts';
 
-export const LOG_EVENTS = ['chat', 'death', 'kick', 'ban', 'save', 'warning', 'error', 'crash'] as const;
-export type LogEvent = (typeof LOG_EVENTS)[number];
 
 export const SESSION_BUCKETS = [60, 300, 900, 1800, 3600, 7200, 14400, 28800, 86400];
 
@@ -26,12 +29,41 @@ export function createGameCounters(registry: Registry) {
 }
 export type GameCounters = ReturnType<typeof createGameCounters>;
 
-/** Initialise the known label sets of the counters to 0 for a server (CONVENTIONS: known label sets start at 0). */
-export function initGameCounters(counters: GameCounters, server: string): void {
-  counters.restarts.inc({ server }, 0);
-  counters.joins.inc({ server }, 0);
-  counters.leaves.inc({ server }, 0);
-  for (const event of LOG_EVENTS) counters.logEvents.inc({ server, event }, 0);
+/** The parts of a server's config that decide which section A counters it can move. */
+export type GameCountsConfig = Pick<ServerConfig, 'game' | 'logs' | 'rcon' | 'commands'>;
+
+/**
+ * What a server's configuration lets the section A counters count: events, joins and leaves
+ * from the built-in rule sets of its log files (a file's `game:`, else the server's) and of its
+ * WebRCON console stream. Restarts for every server whose logs or commands are read (a log
+ * line, or an uptime reset a command reports; GustServerRestarted watches them). A query-only
+ * server counts nothing here.
+ */
+export function gameCountsOf(server: GameCountsConfig): RuleSetCounts & { restarts: boolean } {
+  const games = new Set(server.logs.map((log) => log.game ?? server.game));
+  if (hasConsoleStream(server)) games.add(server.game);
+  const sets = [...games].map((game) => BUILTIN_RULES[game].counts);
+  return {
+    events: LOG_EVENTS.filter((event) => sets.some((set) => set.events.includes(event))),
+    players: sets.some((set) => set.players),
+    restarts: server.logs.length > 0 || server.commands.length > 0,
+  };
+}
+
+/**
+ * Start at 0 the label sets a server's configuration can move (CONVENTIONS: a label set that
+ * can occur starts at 0), and only those: every server used to carry all eight log events, and
+ * a query-only server joins and leaves it can never see. Idempotent (a reload calls it again).
+ */
+export function initGameCounters(counters: GameCounters, server: ServerConfig): void {
+  const labels = { server: server.id };
+  const counts = gameCountsOf(server);
+  if (counts.restarts) counters.restarts.inc(labels, 0);
+  if (counts.players) {
+    counters.joins.inc(labels, 0);
+    counters.leaves.inc(labels, 0);
+  }
+  for (const event of counts.events) counters.logEvents.inc({ ...labels, event }, 0);
 }
 
 export function removeGameCounters(counters: GameCounters, server: string): void {
@@ -78,11 +110,16 @@ export function createGameStateCollector(registry: Registry, state: ServerStateS
   const maintenance = new FastGauge({ name: 'gust_server_maintenance', help: 'Planned downtime from the config (1) or not (0).', labelNames: ['server'], registers });
   const gauges = GAUGE_FIELDS.map(([key, name, help]) => [key, new FastGauge({ name, help, labelNames: ['server'], registers })] as const);
 
-  // Series are updated in place and removed only when they go away: resetting every gauge on
-  // each scrape re-created ~20 label sets per server and dominated scrape time at 2,000 servers.
-  let exported = new Set<string>();
-  const infoLabels = new Map<string, Record<string, string>>();
-  const perServer = [up, maintenance, ...gauges.map(([, g]) => g)];
+  // What each server's series show now: a scrape touches a series only when its value changes.
+  // Most values of a fleet stay the same between scrapes (a server that is down stays down),
+  // and at 2,000 servers setting ~40k unchanged series took most of the scrape's collect time.
+  const slots: Array<[FastGauge, 'server' | Source]> = [
+    [up, 'server'],
+    [maintenance, 'server'],
+    ...SOURCES.flatMap((source) => [[probe, source], [lastSuccess, source]] as Array<[FastGauge, Source]>),
+    ...gauges.map(([, gauge]) => [gauge, 'server'] as [FastGauge, 'server']),
+  ];
+  const exported = new Map<string, ExportedSeries>();
 
   return {
     name: 'game_state',
@@ -93,50 +130,66 @@ export function createGameStateCollector(registry: Registry, state: ServerStateS
       for (const server of state.list()) {
         if (options.exports && !options.exports(server.id)) continue;
         seen.add(server.id);
-        const labels = { server: server.id };
-        up.set(labels, state.isUp(server.id) ? 1 : 0);
-        maintenance.set(labels, server.maintenance ? 1 : 0);
+        let e = exported.get(server.id);
+        if (!e) exported.set(server.id, (e = new ExportedSeries(server.id, slots)));
+        let slot = 0;
+        e.put(slot++, state.isUp(server.id) ? 1 : 0);
+        e.put(slot++, server.maintenance ? 1 : 0);
         for (const source of SOURCES) {
           const status = server.sources[source];
-          const sourceLabels = { server: server.id, source };
-          if (!status.configured) {
-            probe.remove(sourceLabels);
-            lastSuccess.remove(sourceLabels);
-            continue;
-          }
-          probe.set(sourceLabels, status.ok ? 1 : 0);
-          lastSuccess.set(sourceLabels, (status.lastSuccessMs ?? 0) / 1000);
+          e.put(slot++, status.configured ? (status.ok ? 1 : 0) : undefined);
+          e.put(slot++, status.configured ? (status.lastSuccessMs ?? 0) / 1000 : undefined);
         }
-        const str = (key: 'name' | 'map' | 'version') => String(server.fields[key]?.value ?? '');
-        const identity = { server: server.id, game: server.game, name: str('name') || server.name, map: str('map'), version: str('version') };
-        const previous = infoLabels.get(server.id);
-        if (previous && !sameLabels(previous, identity)) info.remove(previous);
-        info.set(identity, 1);
-        infoLabels.set(server.id, identity);
-        for (const [key, gauge] of gauges) {
+        for (const [key] of gauges) {
           // Start time and last save are timestamps themselves: they never go stale.
           const maxAge = key === 'startTimeSeconds' || key === 'lastSaveTimestampSeconds' ? Infinity : staleMs;
           const field = state.fresh(server.id, key, maxAge, now);
-          if (field) gauge.set(labels, typeof field.value === 'boolean' ? Number(field.value) : (field.value as number));
-          else gauge.remove(labels);
+          e.put(slot++, field ? (typeof field.value === 'boolean' ? Number(field.value) : (field.value as number)) : undefined);
+        }
+        const str = (key: 'name' | 'map' | 'version') => String(server.fields[key]?.value ?? '');
+        const name = str('name') || server.name;
+        const [map, version] = [str('map'), str('version')];
+        const was = e.identity;
+        if (!was || was.game !== server.game || was.name !== name || was.map !== map || was.version !== version) {
+          if (was) info.remove(was);
+          e.identity = { server: server.id, game: server.game, name, map, version };
+          info.set(e.identity, 1);
         }
       }
-      for (const id of exported) {
+      for (const [id, e] of exported) {
         if (seen.has(id)) continue;
-        for (const gauge of perServer) gauge.remove({ server: id });
-        for (const source of SOURCES) {
-          probe.remove({ server: id, source });
-          lastSuccess.remove({ server: id, source });
-        }
-        const previous = infoLabels.get(id);
-        if (previous) info.remove(previous);
-        infoLabels.delete(id);
+        e.removeAll();
+        if (e.identity) info.remove(e.identity);
+        exported.delete(id);
       }
-      exported = seen;
     },
   };
 }
 
-function sameLabels(a: Record<string, string>, b: Record<string, string>): boolean {
-  return Object.keys(b).every((k) => a[k] === b[k]);
+/** The values one server's series show (one slot per gauge and label set), so that only changes reach the gauges. */
+class ExportedSeries {
+  identity: { server: string; game: string; name: string; map: string; version: string } | undefined;
+  readonly #values: Array<number | undefined> = [];
+  readonly #labels: Array<Record<string, string>>;
+
+  constructor(
+    server: string,
+    private readonly slots: ReadonlyArray<[FastGauge, 'server' | Source]>,
+  ) {
+    const labels = { server };
+    this.#labels = slots.map(([, source]) => (source === 'server' ? labels : { server, source }));
+  }
+
+  /** Show `value` in the slot's series; undefined removes the series. */
+  put(slot: number, value: number | undefined): void {
+    if (this.#values[slot] === value) return;
+    this.#values[slot] = value;
+    const gauge = this.slots[slot]![0];
+    if (value === undefined) gauge.remove(this.#labels[slot]!);
+    else gauge.set(this.#labels[slot]!, value);
+  }
+
+  removeAll(): void {
+    this.slots.forEach(([gauge], slot) => gauge.remove(this.#labels[slot]!));
+  }
 }

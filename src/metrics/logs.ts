@@ -7,7 +7,9 @@
  * use the Map-backed metrics of fast.ts (about 12 series per server).
  */
 import type { Registry } from 'prom-client';
+import type { ServerConfig } from '../config/schema.ts';
 import { FastCounter, FastGauge } from './fast.ts';
+import { hasConsoleStream } from './commands.ts';
 
 export const DROP_REASONS = ['too_long'] as const;
 export const ROTATION_KINDS = ['rotate', 'truncate'] as const;
@@ -15,6 +17,8 @@ export const READ_ERROR_REASONS = ['permission', 'not_found', 'io'] as const;
 export type ReadErrorReason = (typeof READ_ERROR_REASONS)[number];
 export const SKIP_REASONS = ['not_regular', 'limit'] as const;
 export type SkipReason = (typeof SKIP_REASONS)[number];
+/** The reasons read errors are counted under: a file gone between scan and open is not an error. */
+const COUNTED_READ_ERRORS: readonly ReadErrorReason[] = ['permission', 'io'];
 
 function createLogMetrics(registry: Registry) {
   const registers = [registry];
@@ -101,15 +105,23 @@ export class PendingCounts {
     return cell;
   }
 
-  /** Make a server's known series visible at 0 (CONVENTIONS: known label sets start at 0). */
-  init(server: string): void {
+  /**
+   * Start at 0 the series a server's config can move (CONVENTIONS: a label set that can occur
+   * starts at 0): file series only with `logs:`, unmatched lines also for a WebRCON console
+   * stream. Idempotent: a reload calls it again.
+   */
+  init(server: Pick<ServerConfig, 'id' | 'logs' | 'rcon' | 'commands'>): void {
     const m = this.#metrics!;
-    m.lines.inc({ server }, 0);
-    m.bytes.inc({ server }, 0);
-    m.unmatched.inc({ server }, 0);
-    m.invalidEncoding.inc({ server }, 0);
-    for (const reason of DROP_REASONS) m.dropped.inc({ server, reason }, 0);
-    for (const kind of ROTATION_KINDS) m.rotations.inc({ server, kind }, 0);
+    const labels = { server: server.id };
+    if (server.logs.length > 0) {
+      m.lines.inc(labels, 0);
+      m.bytes.inc(labels, 0);
+      m.invalidEncoding.inc(labels, 0);
+      for (const reason of DROP_REASONS) m.dropped.inc({ ...labels, reason }, 0);
+      for (const kind of ROTATION_KINDS) m.rotations.inc({ ...labels, kind }, 0);
+      for (const reason of COUNTED_READ_ERRORS) m.readErrors.inc({ ...labels, reason }, 0);
+    }
+    if (server.logs.length > 0 || hasConsoleStream(server)) m.unmatched.inc(labels, 0);
   }
 
   flush(): void {

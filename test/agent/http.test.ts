@@ -17,6 +17,7 @@ servers:
   - id: alpha
     name: Alpha <b>
     game: minecraft
+    logs: [{ path: /nonexistent-gust-test/alpha.log }]
   - id: beta
     game: rust
     maintenance: true
@@ -90,7 +91,7 @@ servers:
     const before = seriesValue(text, 'gust_config_last_reload_success_timestamp_seconds')!;
     assert.equal(before, initial, 'a failed reload leaves the success timestamp alone');
 
-    writeFileSync(a.configPath, `${good}\n  - id: gamma\n    game: valheim\n`);
+    writeFileSync(a.configPath, `${good}\n  - id: gamma\n    game: valheim\n    logs: [{ path: /nonexistent-gust-test/gamma.log }]\n`);
     const ok = await a.agent.reload();
     assert.deepEqual(ok, { ok: true });
     text = await a.scrape();

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import { diskIo, filesystemUsage, networkBytes, parseDiskStats, parseMounts, parseNetDev, physicalDisks } from '../../src/sources/host/procfs.ts';
+import { diskIo, filesystemUsage, memoryInfo, networkBytes, parseDiskStats, parseMemInfo, parseMounts, parseNetDev, physicalDisks } from '../../src/sources/host/procfs.ts';
 
 test('parseMounts keeps real filesystems once, decodes octal escapes, drops pseudo ones', () => {
   const mounts = parseMounts([
@@ -60,4 +60,14 @@ test('readers agree with df and /sys on this machine', async () => {
   const before = Number(readFileSync('/sys/class/net/lo/statistics/rx_bytes', 'utf8'));
   const lo = (await networkBytes()).find((n) => n.iface === 'lo');
   assert.ok(lo && lo.rxBytes >= before, 'loopback counter read from /proc/net/dev is current');
+});
+
+test('parseMemInfo reads MemTotal and MemAvailable in bytes; memoryInfo agrees with free(1) on this machine', async () => {
+  const text = 'MemTotal:       24568512 kB\nMemFree:         1000000 kB\nMemAvailable:   20000000 kB\nBuffers:           1 kB\n';
+  assert.deepEqual(parseMemInfo(text), { totalBytes: 24568512 * 1024, availableBytes: 20000000 * 1024 });
+  assert.throws(() => parseMemInfo('MemTotal: 1 kB\n'), /MemAvailable/);
+  const mem = await memoryInfo();
+  const [, total, , , , , available] = execFileSync('free', ['-b'], { encoding: 'utf8' }).split('\n')[1]!.trim().split(/\s+/).map(Number);
+  assert.equal(mem.totalBytes, total);
+  assert.ok(Math.abs(mem.availableBytes - available!) < 256 * 1024 * 1024, `available ${mem.availableBytes} vs free ${available}`);
 });

@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import fc from 'fast-check';
 import { Counter, Gauge, Histogram, Registry, Summary } from 'prom-client';
 import { renderExposition } from '../../src/http/exposition.ts';
 import { FastCounter, FastGauge, FastHistogram } from '../../src/metrics/fast.ts';
@@ -98,10 +99,94 @@ test('FastHistogram: series readable in the same tick, saved counts added back, 
     h.observe({ server: 'a' }, 20);
   }
   assert.deepEqual(await fast.get(), await prom.get());
-  assert.deepEqual([...fast.entries()], [{ labels: { server: 'a' }, buckets: [1, 0], sum: 20.5, count: 2 }]);
+  const entries = () => [...fast.entries()].map(({ labels, buckets, sum, count }) => ({ labels, buckets, sum, count }));
+  assert.deepEqual(entries(), [{ labels: { server: 'a' }, buckets: [1, 0], sum: 20.5, count: 2 }]);
   fast.add({ server: 'a' }, { buckets: { '1': 1, '10': 3 }, sum: 12, count: 5 });
-  assert.deepEqual([...fast.entries()], [{ labels: { server: 'a' }, buckets: [2, 3], sum: 32.5, count: 7 }]);
+  assert.deepEqual(entries(), [{ labels: { server: 'a' }, buckets: [2, 3], sum: 32.5, count: 7 }]);
   assert.throws(() => fast.observe({ server: 'a' }, Number.NaN), /not a valid number/);
   fast.reset();
-  assert.deepEqual([...fast.entries()], []);
+  assert.deepEqual(entries(), []);
+});
+
+/** One operation on both registries: which metric, which label value (a few hundred: several blocks), what. */
+type Op = { metric: 'c' | 'g' | 'h'; server: number; op: 'inc' | 'set' | 'remove' | 'zero' | 'nochange'; value: number };
+
+test('kept blocks of text: after any sequence of changes and scrapes, the text is what prom-client writes', () =>
+  fc.assert(
+    fc.asyncProperty(
+      fc.array(
+        fc.array(
+          fc.record({
+            metric: fc.constantFrom('c', 'g', 'h'),
+            server: fc.integer({ min: 0, max: 599 }),
+            op: fc.constantFrom('inc', 'set', 'remove', 'zero', 'nochange'),
+            value: fc.integer({ min: 0, max: 20 }),
+          }) as fc.Arbitrary<Op>,
+          { maxLength: 6 },
+        ),
+        { minLength: 1, maxLength: 12 },
+      ),
+      async (scrapes) => {
+        const make = ({ Counter, Gauge, Histogram }: typeof PROM | typeof FAST) => {
+          const registry = new Registry();
+          const registers = [registry];
+          return {
+            registry,
+            c: new Counter({ name: 'c_total', help: 'c', labelNames: ['server', 'reason'], registers }),
+            g: new Gauge({ name: 'g', help: 'g', labelNames: ['server'], registers }),
+            h: new Histogram({ name: 'h', help: 'h', labelNames: ['server'], buckets: [1, 10], registers }),
+          };
+        };
+        const prom = make(PROM);
+        const fast = make(FAST);
+        // Every series exists (three blocks each) before the first scrape: a few changes between
+        // scrapes then leave most blocks as they were.
+        for (const r of [prom, fast]) {
+          for (let i = 0; i < 600; i++) {
+            r.c.inc({ server: `s${i}`, reason: 'timeout' }, 0);
+            r.g.set({ server: `s${i}` }, 0);
+            r.h.zero({ server: `s${i}` });
+          }
+        }
+        assert.equal(await renderExposition(fast.registry), await prom.registry.metrics());
+        for (const ops of scrapes) {
+          for (const { metric, server, op, value } of ops) {
+            for (const r of [prom, fast]) {
+              const labels = metric === 'c' ? { server: `s${server}`, reason: 'timeout' } : { server: `s${server}` };
+              if (op === 'remove') r[metric].remove(labels as never);
+              else if (metric === 'h') {
+                if (op === 'zero') r.h.zero(labels);
+                else if (op !== 'nochange') r.h.observe(labels, value);
+              } else if (op === 'nochange') (r[metric] as Counter).inc(labels, 0);
+              else if (op === 'set' && metric === 'g') r.g.set(labels, value);
+              else if (op === 'zero' && metric === 'g') r.g.set(labels, 0);
+              else (r[metric] as Counter).inc(labels, value);
+            }
+          }
+          const [got, want] = [await renderExposition(fast.registry), await prom.registry.metrics()];
+          if (got !== want) {
+            const at = [...got].findIndex((ch, i) => ch !== want[i]);
+            assert.fail(`differs at ${at}: ${JSON.stringify(got.slice(at - 80, at + 80))} instead of ${JSON.stringify(want.slice(at - 80, at + 80))}`);
+          }
+        }
+      },
+    ),
+    { numRuns: 100 },
+  ));
+
+test('kept blocks of text: a scrape re-renders only blocks whose series changed through the metric', async () => {
+  const registry = new Registry();
+  const c = new FastCounter({ name: 'c_total', help: 'c', labelNames: ['server'], registers: [registry] });
+  for (let i = 0; i < 600; i++) c.inc({ server: `s${i}` }, 0);
+  await renderExposition(registry);
+  // Written behind the metric's back: the kept text of that block must not see it...
+  const [first] = c.entries() as Iterable<{ value: number }>;
+  first!.value = 42;
+  const unchanged = await renderExposition(registry);
+  assert.match(unchanged, /^c_total\{server="s0"\} 0$/m, 'an unchanged block is not rendered again');
+  // ...until a change through the metric marks the block: then it is rendered anew.
+  c.inc({ server: 's1' }, 1);
+  const changed = await renderExposition(registry);
+  assert.match(changed, /^c_total\{server="s0"\} 42$/m);
+  assert.match(changed, /^c_total\{server="s1"\} 1$/m);
 });

@@ -8,6 +8,7 @@ import { localTime, type BuiltinRuleSet } from '../rules.ts';
 const PREFIX = /^\[(\d{4})\.(\d\d)\.(\d\d)-(\d\d)\.(\d\d)\.(\d\d):(\d{3})\]\[\s*\d+\](?:\d{4}\.\d\d\.\d\d_\d\d\.\d\d\.\d\d: )?/;
 
 export const ark: BuiltinRuleSet = {
+  counts: { events: ['death', 'kick', 'ban', 'save', 'crash'], players: true },
   timestamp(line) {
     const m = PREFIX.exec(line);
     return m ? localTime(+m[1]!, +m[2]!, +m[3]!, +m[4]!, +m[5]!, +m[6]!, +m[7]!) : undefined;

@@ -51,6 +51,7 @@ export const PLAYER_COUNT_RULE: BuiltinRule = {
 };
 
 export const generic: BuiltinRuleSet = {
+  counts: { events: ['warning', 'error', 'crash'], players: false },
   timestamp: genericTimestamp,
   rules: [
     PLAYER_COUNT_RULE,

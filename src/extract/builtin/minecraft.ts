@@ -23,6 +23,7 @@ const DEATH =
   /^(?:\[Not Secure\] )?\w{1,16} (?:was (?:slain|shot|killed|blown up|pricked|squashed|fireballed|burnt|struck|squished|impaled|stung|poked|frozen|doomed|obliterated|skewered|pummeled|impaled)|drowned|died|fell |burned to death|went up in flames|tried to swim in lava|hit the ground|suffocated|starved|experienced kinetic energy|blew up|withered away|discovered the floor|froze to death|walked into)/;
 
 export const minecraft: BuiltinRuleSet = {
+  counts: { events: ['chat', 'death', 'kick', 'ban', 'save', 'warning', 'error', 'crash'], players: true },
   timestamp(line, nowMs) {
     const m = PREFIX.exec(line);
     if (!m) return undefined;

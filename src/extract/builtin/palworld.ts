@@ -8,6 +8,7 @@ import { genericTimestamp } from './generic.ts';
 const PREFIX = /^\[[\d\- :.]+\] (?:\[LOG\] )?/;
 
 export const palworld: BuiltinRuleSet = {
+  counts: { events: ['chat', 'death', 'save'], players: true },
   timestamp: genericTimestamp,
   message(line) {
     const m = PREFIX.exec(line);

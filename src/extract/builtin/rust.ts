@@ -13,6 +13,7 @@ const PREFIX = /^\[(\d\d)\/(\d\d)\/(\d{4}) (\d\d):(\d\d):(\d\d)\] /;
 const { timestamp, message } = usDatePrefix(PREFIX);
 
 export const rust: BuiltinRuleSet = {
+  counts: { events: ['chat', 'death', 'kick', 'ban', 'save', 'warning', 'error', 'crash'], players: true },
   timestamp,
   // Only lines that carry the prefix pay for the regex.
   message: (line) => (line.charCodeAt(0) === 0x5b /* [ */ ? message!(line) : line),

@@ -14,6 +14,7 @@ const AT = String.raw`(?: \[-?\d+ -?\d+ -?\d+\])?`;
 const KICKED = /^(?:Kicked|NETWORK_DISCONNECT_KICKED)/i;
 
 export const source: BuiltinRuleSet = {
+  counts: { events: ['chat', 'death', 'kick', 'ban'], players: true },
   ...usDatePrefix(PREFIX),
   rules: [
     {

@@ -7,6 +7,7 @@ import { usDatePrefix, type BuiltinRuleSet } from '../rules.ts';
 const PREFIX = /^(\d\d)\/(\d\d)\/(\d{4}) (\d\d):(\d\d):(\d\d): /;
 
 export const valheim: BuiltinRuleSet = {
+  counts: { events: ['death', 'save'], players: true },
   ...usDatePrefix(PREFIX),
   rules: [
     { name: 'valheim_join', hint: 'Got connection SteamID ', re: /^Got connection SteamID (\d+)/, apply: (m, s) => s.join(m[1]) },

@@ -66,6 +66,8 @@ export function createCommandSource(ctx: AgentContext): CommandSource {
     });
   }
 
+  const seriesSpecs = (commands: CommandSpec[]) => commands.map((c) => ({ command: c.command, parsed: c.parser !== undefined }));
+
   function newTransport(server: ServerConfig) {
     const onConsole = (line: string) => ctx.extraction.line(server.id, line, 'console');
     return createTransport(server.game, server.rcon!, hooksFor(server.id, server.rcon!.transport), onConsole, ctx.cluster?.authFailures);
@@ -120,7 +122,7 @@ export function createCommandSource(ctx: AgentContext): CommandSource {
         removeCommandMetrics(metrics, server.id, dropped.map((c) => c.command));
         existing.config = server;
         existing.commands = specsFor(server, existing.commands);
-        initCommandMetrics(metrics, server.id, existing.commands.map((c) => c.command));
+        initCommandMetrics(metrics, server.id, existing.transport.kind, seriesSpecs(existing.commands), config.auto_commands.retries);
         continue;
       }
       try {
@@ -128,7 +130,7 @@ export function createCommandSource(ctx: AgentContext): CommandSource {
         const entry: ServerEntry = { id: server.id, config: server, transport, commands: specsFor(server), consecutiveFailures: 0, nextAllowedMs: 0, busy: false, retired: false };
         entries.set(server.id, entry);
         initServerMetrics(metrics, server.id, transport.kind);
-        initCommandMetrics(metrics, server.id, entry.commands.map((c) => c.command));
+        initCommandMetrics(metrics, server.id, transport.kind, seriesSpecs(entry.commands), config.auto_commands.retries);
       } catch (err) {
         ctx.logger.error({ server: server.id, err: errorMessage(err) }, 'auto commands disabled for this server');
       }

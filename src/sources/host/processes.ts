@@ -1,12 +1,11 @@
 /**
  * Game process resources per server (`process: {pid_file | name | container}`), sampled in
  * the background. PIDs and names are read from /proc (exact CPU seconds and RSS, no
- * subprocess); containers through systeminformation's Docker functions. A missing pid file,
+ * subprocess); containers through systeminformation's Docker functions (loaded only for them). A missing pid file,
  * process or Docker socket means gust_server_process_up 0, never an agent failure.
  */
 import { access, readFile, readdir, readlink } from 'node:fs/promises';
 import path from 'node:path';
-import si from 'systeminformation';
 import { FastCounter, FastGauge } from '../../metrics/fast.ts';
 import type { AgentContext, Component } from '../../agent/context.ts';
 import type { ProcessConfig } from '../../config/schema.ts';
@@ -163,6 +162,7 @@ async function sampleContainer(name: string): Promise<ProcessSample | undefined>
   } catch (err) {
     throw new Error(`Docker socket ${DOCKER_SOCKET} is not reachable (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
   }
+  const { default: si } = await import('systeminformation');
   const containers = await si.dockerContainers(true);
   const container = containers.find((c) => c.name === name || c.id.startsWith(name));
   if (!container || container.state !== 'running') return undefined;

@@ -1,5 +1,5 @@
 /**
- * Filesystem, disk and network figures read straight from the kernel (/proc, /sys, statfs).
+ * Memory, filesystem, disk and network figures read straight from the kernel (/proc, /sys, statfs).
  * systeminformation gets the same numbers by starting 5 processes per sample (`cat`, `df`,
  * `lsblk | grep`, `ip route`, two of them with execSync, blocking the event loop); that was a
  * visible share of the agent's idle CPU (bench scenario 2). Linux only, like the rest of G.
@@ -97,4 +97,18 @@ export function parseNetDev(text: string): Array<{ iface: string; rxBytes: numbe
 
 export async function networkBytes(): Promise<Array<{ iface: string; rxBytes: number; txBytes: number }>> {
   return parseNetDev(await readFile('/proc/net/dev', 'utf8'));
+}
+
+/** MemTotal and MemAvailable of /proc/meminfo, in bytes (what systeminformation's mem() reports as total and available). */
+export function parseMemInfo(text: string): { totalBytes: number; availableBytes: number } {
+  const kib = (field: string) => {
+    const m = new RegExp(`^${field}:\\s+(\\d+) kB$`, 'm').exec(text);
+    if (!m) throw new Error(`/proc/meminfo has no ${field}`);
+    return Number(m[1]) * 1024;
+  };
+  return { totalBytes: kib('MemTotal'), availableBytes: kib('MemAvailable') };
+}
+
+export async function memoryInfo(): Promise<{ totalBytes: number; availableBytes: number }> {
+  return parseMemInfo(await readFile('/proc/meminfo', 'utf8'));
 }

@@ -407,8 +407,9 @@ class LogSource implements Component {
    * between chokidar's merged events. Never a bare read: after a truncate-and-regrow, reading
    * at the old offset would count the middle of the new content.
    */
-  #checkSoon(key: string, tailer: FileTailer): void {
-    void this.#locked(key, () => this.#check(key, tailer));
+  /** `seen`: the file's stats as the watcher just read them, if it did. */
+  #checkSoon(key: string, tailer: FileTailer, seen?: Stats): void {
+    void this.#locked(key, () => this.#check(key, tailer, seen));
     clearTimeout(this.#trailing.get(tailer));
     const timer = setTimeout(() => {
       this.#trailing.delete(tailer);
@@ -475,20 +476,25 @@ class LogSource implements Component {
   }
 
   /** Is the file at `tailer.path` still the one we follow, and was it truncated? */
-  async #check(key: string, tailer: FileTailer): Promise<void> {
+  async #check(key: string, tailer: FileTailer, seen?: Stats): Promise<void> {
     if (this.#active.get(key) !== tailer || this.#stopped) return;
-    let current: Stats | undefined;
-    try {
-      // Synchronous on purpose: a few microseconds per file, where the async round trip through
-      // the thread pool would dominate the idle cost of 1,000 quiet files.
-      current = statSync(tailer.path);
-    } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      if (code !== 'ENOENT' && code !== 'ENOTDIR') {
-        // Cannot tell (EACCES on the directory during rotation): keep reading what we have.
-        this.#readError(tailer.options.server, undefined, err, tailer.path);
-        this.#read(tailer);
-        return;
+    // The watcher's stats only when they show the file we follow, grown (or as read) since:
+    // anything else (rotation, truncation, or stats older than a check that ran in between)
+    // is decided on a stat of our own.
+    let current = seen && seen.dev === tailer.dev && seen.ino === tailer.ino && seen.size >= tailer.position ? seen : undefined;
+    if (!current) {
+      try {
+        // Synchronous on purpose: a few microseconds per file, where the async round trip through
+        // the thread pool would dominate the idle cost of 1,000 quiet files.
+        current = statSync(tailer.path);
+      } catch (err) {
+        const code = (err as NodeJS.ErrnoException).code;
+        if (code !== 'ENOENT' && code !== 'ENOTDIR') {
+          // Cannot tell (EACCES on the directory during rotation): keep reading what we have.
+          this.#readError(tailer.options.server, undefined, err, tailer.path);
+          this.#read(tailer);
+          return;
+        }
       }
     }
     if (!current || current.dev !== tailer.dev || current.ino !== tailer.ino) {
@@ -586,7 +592,9 @@ class LogSource implements Component {
     }
     const watcher = watch(file, { ignoreInitial: true, atomic: false, ignorePermissionErrors: true, persistent: false });
     this.#watcher = watcher;
-    watcher.on('all', (event, changed) => this.#onEvent(event, path.resolve(changed)));
+    // chokidar stats the file after every change (and passes the result): the check uses it
+    // instead of paying for a second stat of its own.
+    watcher.on('all', (event, changed, stats) => this.#onEvent(event, path.resolve(changed), stats));
     watcher.on('error', (err) => {
       const code = (err as NodeJS.ErrnoException).code;
       this.#ctx.logger.warn({ err: errorMessage(err), code }, 'log watcher error');
@@ -601,13 +609,13 @@ class LogSource implements Component {
     });
   }
 
-  #onEvent(event: string, file: string): void {
+  #onEvent(event: string, file: string, stats?: Stats): void {
     if (this.#stopped) return;
     // change / add / unlink: check identity and size now rather than at the next poll.
     for (const server of this.#serversByPath.get(file) ?? []) {
       const key = `${server}\u0000${file}`;
       const tailer = this.#active.get(key);
-      if (tailer) this.#checkSoon(key, tailer);
+      if (tailer) this.#checkSoon(key, tailer, event === 'change' ? stats : undefined);
     }
     if (event === 'add' || event === 'addDir') void this.#scan();
   }
@@ -621,7 +629,8 @@ class LogSource implements Component {
     for (const t of [...this.#active.values(), ...this.#retired]) {
       lag.set(t.options.server, (lag.get(t.options.server) ?? 0) + Math.max(0, t.size - t.committed));
     }
-    this.#metrics.lagBytes.reset();
+    // Set in place (unchanged values keep their rendered text), and drop servers gone since.
+    for (const { labels } of [...this.#metrics.lagBytes.entries()]) if (!lag.has(String(labels.server))) this.#metrics.lagBytes.remove(labels);
     for (const [server, bytes] of lag) this.#metrics.lagBytes.set({ server }, bytes);
   };
 
