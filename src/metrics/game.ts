@@ -14,7 +14,6 @@ import type { ServerStateStore, ObservationKey } from '../state/servers.ts';
 import { SOURCES, type Source } from '../state/servers.ts';
 import type { Collector } from './collector.ts';
 
-
 export const SESSION_BUCKETS = [60, 300, 900, 1800, 3600, 7200, 14400, 28800, 86400];
 
 export function createGameCounters(registry: Registry) {

@@ -407,9 +407,8 @@ class LogSource implements Component {
    * between chokidar's merged events. Never a bare read: after a truncate-and-regrow, reading
    * at the old offset would count the middle of the new content.
    */
-  /** `seen`: the file's stats as the watcher just read them, if it did. */
-  #checkSoon(key: string, tailer: FileTailer, seen?: Stats): void {
-    void this.#locked(key, () => this.#check(key, tailer, seen));
+  #checkSoon(key: string, tailer: FileTailer): void {
+    void this.#locked(key, () => this.#check(key, tailer));
     clearTimeout(this.#trailing.get(tailer));
     const timer = setTimeout(() => {
       this.#trailing.delete(tailer);
@@ -476,25 +475,22 @@ class LogSource implements Component {
   }
 
   /** Is the file at `tailer.path` still the one we follow, and was it truncated? */
-  async #check(key: string, tailer: FileTailer, seen?: Stats): Promise<void> {
+  async #check(key: string, tailer: FileTailer): Promise<void> {
     if (this.#active.get(key) !== tailer || this.#stopped) return;
-    // The watcher's stats only when they show the file we follow, grown (or as read) since:
-    // anything else (rotation, truncation, or stats older than a check that ran in between)
-    // is decided on a stat of our own.
-    let current = seen && seen.dev === tailer.dev && seen.ino === tailer.ino && seen.size >= tailer.position ? seen : undefined;
-    if (!current) {
-      try {
-        // Synchronous on purpose: a few microseconds per file, where the async round trip through
-        // the thread pool would dominate the idle cost of 1,000 quiet files.
-        current = statSync(tailer.path);
-      } catch (err) {
-        const code = (err as NodeJS.ErrnoException).code;
-        if (code !== 'ENOENT' && code !== 'ENOTDIR') {
-          // Cannot tell (EACCES on the directory during rotation): keep reading what we have.
-          this.#readError(tailer.options.server, undefined, err, tailer.path);
-          this.#read(tailer);
-          return;
-        }
+    // Always a stat of our own: chokidar's stats of the event may be older than a truncate and
+    // regrow that followed (the model test lost lines when they were reused).
+    let current: Stats | undefined;
+    try {
+      // Synchronous on purpose: a few microseconds per file, where the async round trip through
+      // the thread pool would dominate the idle cost of 1,000 quiet files.
+      current = statSync(tailer.path);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code !== 'ENOENT' && code !== 'ENOTDIR') {
+        // Cannot tell (EACCES on the directory during rotation): keep reading what we have.
+        this.#readError(tailer.options.server, undefined, err, tailer.path);
+        this.#read(tailer);
+        return;
       }
     }
     if (!current || current.dev !== tailer.dev || current.ino !== tailer.ino) {
@@ -592,9 +588,7 @@ class LogSource implements Component {
     }
     const watcher = watch(file, { ignoreInitial: true, atomic: false, ignorePermissionErrors: true, persistent: false });
     this.#watcher = watcher;
-    // chokidar stats the file after every change (and passes the result): the check uses it
-    // instead of paying for a second stat of its own.
-    watcher.on('all', (event, changed, stats) => this.#onEvent(event, path.resolve(changed), stats));
+    watcher.on('all', (event, changed) => this.#onEvent(event, path.resolve(changed)));
     watcher.on('error', (err) => {
       const code = (err as NodeJS.ErrnoException).code;
       this.#ctx.logger.warn({ err: errorMessage(err), code }, 'log watcher error');
@@ -609,13 +603,13 @@ class LogSource implements Component {
     });
   }
 
-  #onEvent(event: string, file: string, stats?: Stats): void {
+  #onEvent(event: string, file: string): void {
     if (this.#stopped) return;
     // change / add / unlink: check identity and size now rather than at the next poll.
     for (const server of this.#serversByPath.get(file) ?? []) {
       const key = `${server}\u0000${file}`;
       const tailer = this.#active.get(key);
-      if (tailer) this.#checkSoon(key, tailer, event === 'change' ? stats : undefined);
+      if (tailer) this.#checkSoon(key, tailer);
     }
     if (event === 'add' || event === 'addDir') void this.#scan();
   }
