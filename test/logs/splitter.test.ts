@@ -58,18 +58,24 @@ test('a line over the cap is skipped (or truncated) and counted; memory stays bo
   assert.deepEqual(truncated.lines, ['y'.repeat(16), 'z']);
 });
 
+/** `bytes` cut at the given offsets (taken modulo its length + 1, deduplicated, in order). */
+function cutAt(bytes: Buffer, cuts: number[]): Buffer[] {
+  const points = [...new Set(cuts.map((c) => c % (bytes.length + 1)))].sort((a, b) => a - b);
+  const chunks: Buffer[] = [];
+  let from = 0;
+  for (const p of points) {
+    chunks.push(bytes.subarray(from, p));
+    from = p;
+  }
+  chunks.push(bytes.subarray(from));
+  return chunks;
+}
+
 test('property: any chunking of any byte content yields the same lines as splitting the whole', () => {
   fc.assert(
     fc.property(fc.uint8Array({ maxLength: 300 }), fc.array(fc.nat(300), { maxLength: 10 }), (content, cuts) => {
       const bytes = Buffer.from(content);
-      const points = [...new Set(cuts.map((c) => c % (bytes.length + 1)))].sort((a, b) => a - b);
-      const chunks: Buffer[] = [];
-      let from = 0;
-      for (const p of points) {
-        chunks.push(bytes.subarray(from, p));
-        from = p;
-      }
-      chunks.push(bytes.subarray(from));
+      const chunks = cutAt(bytes, cuts);
       const whole = split([bytes]);
       const pieces = split(chunks);
       assert.deepEqual(pieces.lines, whole.lines);
@@ -112,14 +118,7 @@ test('property: with a small cap, any chunking gives the reference lines, counts
       fc.boolean(),
       (content, cuts, max, longLines, flush) => {
         const bytes = Buffer.from(content);
-        const points = [...new Set(cuts.map((c) => c % (bytes.length + 1)))].sort((a, b) => a - b);
-        const chunks: Buffer[] = [];
-        let from = 0;
-        for (const p of points) {
-          chunks.push(bytes.subarray(from, p));
-          from = p;
-        }
-        chunks.push(bytes.subarray(from));
+        const chunks = cutAt(bytes, cuts);
         const { lines, splitter } = split(chunks, { maxLineLength: max, longLines, encoding: 'utf8' });
         if (flush) splitter.flush((l) => lines.push(l));
         const expected = reference(content, max, longLines, flush);
