@@ -10,7 +10,7 @@ import { GustError } from '../../errors.ts';
 import { fileKind } from '../../file-kind.ts';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type { Game } from '../../config/schema.ts';
-import { currentHead, headMatches, HEAD_BYTES, type Head } from './fingerprint.ts';
+import { hashHead, headMatches, HEAD_BYTES, readHead, type Head } from './fingerprint.ts';
 import { LineSplitter, type SplitStats, type SplitterOptions } from './splitter.ts';
 
 const CHUNK_BYTES = 64 * 1024;
@@ -49,6 +49,12 @@ export class FileTailer {
   readonly #splitter: LineSplitter;
   readonly #sink: TailerSink;
   #head: Head;
+  /**
+   * The head's bytes while it is shorter than HEAD_BYTES: it grows from the bytes a read
+   * delivered, never from a later look at the file, which may already be new content after a
+   * truncate-and-regrow (the model test lost lines when a read and the head's refresh were apart).
+   */
+  #headBytes: Buffer | undefined;
   #reading: Promise<void> | undefined;
   #again = false;
   #closed = false;
@@ -60,7 +66,7 @@ export class FileTailer {
   lastGrowthMs = Date.now();
   retired = false;
 
-  private constructor(file: string, handle: FileHandle, stats: Stats, offset: number, head: Head, options: TailerOptions, sink: TailerSink) {
+  private constructor(file: string, handle: FileHandle, stats: Stats, offset: number, head: Buffer, options: TailerOptions, sink: TailerSink) {
     this.path = file;
     this.#handle = handle;
     this.dev = stats.dev;
@@ -70,7 +76,7 @@ export class FileTailer {
     this.#checkedMtimeMs = stats.mtimeMs;
     this.options = options;
     this.#sink = sink;
-    this.#head = head;
+    this.#head = this.#setHead(head);
     this.#splitter = new LineSplitter(options, offset);
   }
 
@@ -100,7 +106,7 @@ export class FileTailer {
           resumed = false;
         }
       }
-      const head = currentHead(handle, stats.size);
+      const head = readHead(handle, Math.min(stats.size, HEAD_BYTES));
       return { tailer: new FileTailer(file, handle, stats, offset, head, options, sink), resumed };
     } catch (err) {
       await handle.close();
@@ -165,9 +171,11 @@ export class FileTailer {
   async #readChunks(buffer: Buffer): Promise<void> {
     let chunks = 0;
     while (!this.#closed) {
-      const { bytesRead } = await this.#handle.read(buffer, 0, CHUNK_BYTES, this.#splitter.position);
+      const at = this.#splitter.position;
+      const { bytesRead } = await this.#handle.read(buffer, 0, CHUNK_BYTES, at);
       if (bytesRead === 0 || this.#closed) break;
       this.lastGrowthMs = Date.now();
+      if (this.#headBytes) this.#growHead(at, buffer.subarray(0, bytesRead));
       const before = { ...this.#splitter.stats };
       this.#splitter.push(buffer.subarray(0, bytesRead), (line) => this.#sink.line(this, line));
       this.#sink.chunk(this, delta(before, this.#splitter.stats));
@@ -224,9 +232,17 @@ export class FileTailer {
     );
   }
 
-  /** Grow the head fingerprint up to HEAD_BYTES as the file grows. */
-  refreshHead(size: number): void {
-    if (this.#head.length < HEAD_BYTES && size > this.#head.length) this.#head = currentHead(this.#handle, size);
+  #setHead(bytes: Buffer): Head {
+    this.#headBytes = bytes.length < HEAD_BYTES ? Buffer.from(bytes) : undefined;
+    return { length: bytes.length, hash: hashHead(bytes) };
+  }
+
+  /** Extend a short head with the bytes just read at `at` (only where they continue it). */
+  #growHead(at: number, bytes: Buffer): void {
+    const have = this.#headBytes!;
+    const end = Math.min(at + bytes.length, HEAD_BYTES);
+    if (at > have.length || end <= have.length) return;
+    this.#head = this.#setHead(Buffer.concat([have, bytes.subarray(have.length - at, end - at)]));
   }
 
   /** Start over from byte 0 after a truncation; the partial line of the old content is kept as a line. */
@@ -235,7 +251,7 @@ export class FileTailer {
     this.#flushPartial();
     this.#splitter.reset(0);
     const stats = await this.#handle.stat();
-    this.#head = currentHead(this.#handle, stats.size);
+    this.#head = this.#setHead(readHead(this.#handle, Math.min(stats.size, HEAD_BYTES)));
     this.size = stats.size;
     this.#checkedSize = stats.size;
     this.#checkedMtimeMs = stats.mtimeMs;

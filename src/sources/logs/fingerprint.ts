@@ -39,9 +39,3 @@ export function headMatches(handle: FileHandle, head: Head): boolean {
   const bytes = readHead(handle, head.length);
   return bytes.length === head.length && hashHead(bytes) === head.hash;
 }
-
-/** The head to store now: up to HEAD_BYTES of the file's first `size` bytes. */
-export function currentHead(handle: FileHandle, size: number): Head {
-  const bytes = readHead(handle, Math.min(size, HEAD_BYTES));
-  return { length: bytes.length, hash: hashHead(bytes) };
-}

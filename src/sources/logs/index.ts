@@ -513,7 +513,7 @@ class LogSource implements Component {
       }
       return;
     }
-    if (!(await this.#restartIfTruncated(tailer, current))) tailer.refreshHead(current.size);
+    await this.#restartIfTruncated(tailer, current);
     if (current.size > tailer.position) this.#read(tailer);
   }
 
