@@ -47,6 +47,8 @@ export interface ClusterView {
   /** Whether this member exports the server's game series. */
   exports(server: string): boolean;
   status(): ClusterStatus;
+  /** Who holds the server's lease, as of the last heartbeat (address as the member announced it). */
+  holderOf(server: string): { member: string; address: string | undefined } | undefined;
   /** The WebRCON ban guard's count, shared by the members (a lease may move between them). */
   readonly authFailures: AuthFailureLog;
   on<E extends keyof ClusterEvents>(event: E, listener: (...args: ClusterEvents[E]) => void): unknown;
@@ -149,6 +151,12 @@ export class Coordinator extends EventEmitter<ClusterEvents> implements ClusterV
       leases: [...this.#leases].sort(([a], [b]) => (a < b ? -1 : 1)).map(([server, l]) => ({ server, holder: l.member, epoch: l.epoch, since: iso(l.sinceMs) })),
       unheld: [...this.#leasable].filter((s) => !this.#leases.has(s)).sort(),
     };
+  }
+
+  holderOf(server: string): { member: string; address: string | undefined } | undefined {
+    const lease = this.#leases.get(server);
+    if (!lease) return undefined;
+    return { member: lease.member, address: this.#members.find((m) => m.id === lease.member)?.address };
   }
 
   /** Runs the first heartbeat (so the first poll round knows its leases), then one per interval. */

@@ -111,6 +111,20 @@ describe('replicate mode', () => {
   });
 });
 
+/** The API answers for a member's own share, as its /metrics does, and names the holder of any other server. */
+async function assertApiShare(members: Member[], held: Map<string, string>): Promise<void> {
+  for (const m of members) {
+    const listed = ((await (await fetch(`${m.agent.url}/api/v1/servers`)).json()) as { servers: Array<{ id: string }> }).servers.map((s) => s.id).sort();
+    assert.deepEqual(listed, [...held].filter(([, holder]) => holder === m.id).map(([server]) => server).sort(), `${m.id} lists its share`);
+    const other = [...held].find(([, holder]) => holder !== m.id)!;
+    const res = await fetch(`${m.agent.url}/api/v1/servers/${other[0]}`);
+    const body = (await res.json()) as { code: string; message: string };
+    assert.equal(res.status, 404);
+    assert.equal(body.code, 'GUST_API_OTHER_MEMBER');
+    assert.match(body.message, new RegExp(`member "${other[1]}"`));
+  }
+}
+
 describe('shard mode', () => {
   let members: Member[] = [];
   after(() => stopMembers(members));
@@ -122,6 +136,7 @@ describe('shard mode', () => {
     for (const [server, holder] of held) assert.equal(holder, owner(server, ids), `${server} held by its rendezvous owner`);
     await assertPolledOncePerInterval('shard, 3 members');
     await eventually(() => assertPlayers(members, (m, i) => held.get(fleet.ids[i]!) === m.id).then(() => true), 5 * INTERVAL_MS, 'each server on exactly one member');
+    await assertApiShare(members, held);
 
     const leaving = members[2]!;
     await leaving.agent.kill('SIGTERM');

@@ -19,16 +19,28 @@ export function sendError(reply: FastifyReply, status: number, error: string, co
 
 const unknownServer = (reply: FastifyReply, id: string) => sendError(reply, 404, 'Not Found', 'GUST_API_NOT_FOUND', `unknown server "${id}"`);
 
+/** In a shard group a member answers for its own share only, as its /metrics does. */
+const exportedHere = (ctx: AgentContext, id: string) => ctx.cluster?.exports(id) ?? true;
+
+/** The 404 for an id this member does not answer for (unknown, or another member's share), if any. */
+function missing(ctx: AgentContext, reply: FastifyReply, id: string) {
+  if (!ctx.state.get(id)) return unknownServer(reply, id);
+  if (exportedHere(ctx, id)) return undefined;
+  const holder = ctx.cluster?.holderOf(id);
+  const where = holder ? `member "${holder.member}"${holder.address ? ` (${holder.address})` : ''}` : 'no member at the moment';
+  return sendError(reply, 404, 'Not Found', 'GUST_API_OTHER_MEMBER', `server "${id}" is polled by ${where} of this shard group`);
+}
+
 /** API answers live at most one command round: state changes at least that often. */
 const answerTtl = (ctx: AgentContext) => Math.min(ctx.config.cache.ttl, ctx.config.auto_commands.interval);
 
 export function serverRoutes(app: FastifyInstance, ctx: AgentContext): void {
   app.get('/servers', {
     schema: {
-      summary: 'Current state of every configured server',
+      summary: "Current state of every configured server (in a shard group: this member's share)",
       response: { 200: { type: 'object', properties: { servers: { type: 'array', items: serverSchema } } } },
     },
-  }, async () => ({ servers: ctx.state.list().map((s) => serverView(ctx, s.id)!) }));
+  }, async () => ({ servers: ctx.state.list().filter((s) => exportedHere(ctx, s.id)).map((s) => serverView(ctx, s.id)!) }));
 
   app.get<IdRequest>('/servers/:id', {
     schema: {
@@ -38,7 +50,8 @@ export function serverRoutes(app: FastifyInstance, ctx: AgentContext): void {
     },
   }, async (request, reply) => {
     const { id } = request.params;
-    if (!ctx.state.get(id)) return unknownServer(reply, id);
+    const notHere = missing(ctx, reply, id);
+    if (notHere) return notHere;
     const cached = await ctx.cache.get<ReturnType<typeof serverDetailView>>(API_CACHE, cacheKeys.server(id));
     reply.header('x-cache-status', cached ? 'hit' : 'miss');
     if (cached) return cached.value;
@@ -56,7 +69,8 @@ export function serverRoutes(app: FastifyInstance, ctx: AgentContext): void {
     },
   }, async (request, reply) => {
     const { id } = request.params;
-    if (!ctx.state.get(id)) return unknownServer(reply, id);
+    const notHere = missing(ctx, reply, id);
+    if (notHere) return notHere;
     const staleAfter = ctx.config.alerts.player_count_stale_after;
     const cached = await ctx.cache.get<PlayersAnswer>(API_CACHE, cacheKeys.players(id));
     // A cached answer is served only while the count it holds is still fresh.
