@@ -6,10 +6,10 @@
  */
 import { open, readFile, rename, unlink } from 'node:fs/promises';
 import path from 'node:path';
-import { GustError } from '../../errors.ts';
-import type { ExtractionState } from '../../extract/engine.ts';
-import type { ObservationKey } from '../../state/servers.ts';
-import type { MetricSnapshot } from './snapshot.ts';
+import type { Logger } from 'pino';
+import { errorMessage, GustError } from '../../errors.ts';
+import type { LogMetrics } from '../../metrics/logs.ts';
+import type { LogDerived } from './snapshot.ts';
 
 export const CHECKPOINT_FILE = 'log-positions.json';
 const VERSION = 1;
@@ -26,16 +26,12 @@ export interface FilePosition {
   retired?: boolean;
 }
 
-export interface Checkpoint {
+export interface Checkpoint extends LogDerived {
   version: number;
   savedAtMs: number;
   /** `server\0pattern` of every configured log path seen so far (start policy for new files). */
   patterns: string[];
   files: FilePosition[];
-  metrics: MetricSnapshot[];
-  /** Gauge-like fields the log source observed, with the time they were observed. */
-  observations: Record<string, Array<[ObservationKey, unknown, number]>>;
-  extraction: ExtractionState;
 }
 
 export function checkpointPath(stateDir: string): string {
@@ -100,5 +96,57 @@ export async function writeAtomically(file: string, text: string): Promise<void>
     await dir.sync();
   } finally {
     await dir.close();
+  }
+}
+
+/**
+ * Saves checkpoints one after the other. The snapshot is taken when asked (in the caller's
+ * tick); an idle source (same generation) is re-saved only every 10 s, for the counters that
+ * console lines move too, and unchanged text is not written again.
+ */
+export class CheckpointWriter {
+  readonly #file: () => string;
+  readonly #metrics: Pick<LogMetrics, 'checkpointAge' | 'checkpointFailures'>;
+  readonly #logger: Logger;
+  #writing: Promise<void> = Promise.resolve();
+  #lastWritten = '';
+  #savedGeneration = -1;
+  #lastSnapshotMs = 0;
+  /** When the checkpoint on disk was last known to be current. */
+  lastSavedMs = Date.now();
+
+  constructor(file: () => string, metrics: Pick<LogMetrics, 'checkpointAge' | 'checkpointFailures'>, logger: Logger) {
+    this.#file = file;
+    this.#metrics = metrics;
+    this.#logger = logger;
+  }
+
+  save(generation: number, snapshot: () => Checkpoint, force = false): Promise<void> {
+    if (!force && generation === this.#savedGeneration && Date.now() - this.#lastSnapshotMs < 10_000) {
+      this.lastSavedMs = Date.now();
+      this.#metrics.checkpointAge.set(0);
+      return this.#writing;
+    }
+    this.#savedGeneration = generation;
+    this.#lastSnapshotMs = Date.now();
+    // Serialised once per save (1,000 files make ~200 KB); the time of writing is put in front.
+    const { version, savedAtMs: _, ...content } = snapshot();
+    const text = JSON.stringify(content);
+    this.#writing = this.#writing.then(async () => {
+      if (text === this.#lastWritten) {
+        this.lastSavedMs = Date.now();
+        return;
+      }
+      try {
+        await writeAtomically(this.#file(), `{"version":${version},"savedAtMs":${Date.now()},${text.slice(1)}`);
+        this.#lastWritten = text;
+        this.lastSavedMs = Date.now();
+      } catch (err) {
+        this.#metrics.checkpointFailures.inc({ reason: 'write' });
+        this.#logger.error({ err: errorMessage(err) }, 'cannot write the log checkpoint');
+      }
+      this.#metrics.checkpointAge.set((Date.now() - this.lastSavedMs) / 1000);
+    });
+    return this.#writing;
   }
 }

@@ -7,22 +7,23 @@
  * stats the followed files (quiet watched ones every 5 s), so dropped or merged watch events
  * cost latency, never lines.
  */
-import { readdir, stat } from 'node:fs/promises';
-import { readFileSync, statSync, type Stats } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { statSync, type Stats } from 'node:fs';
 import path from 'node:path';
-import { watch, type FSWatcher } from 'chokidar';
 import type { AgentContext, Component } from '../../agent/context.ts';
 import type { Config, Game, LogFileConfig } from '../../config/schema.ts';
 import { errorMessage, GustError } from '../../errors.ts';
 import { fileKind } from '../../file-kind.ts';
 import { ExtractionEngine } from '../../extract/engine.ts';
 import { logMetrics, SKIP_REASONS, type LogMetrics, type ReadErrorReason, type SkipReason } from '../../metrics/logs.ts';
-import type { ObservationKey } from '../../state/servers.ts';
-import { checkpointPath, emptyCheckpoint, loadCheckpoint, writeAtomically, type Checkpoint, type FilePosition } from './checkpoint.ts';
+import { CheckpointWriter, checkpointPath, emptyCheckpoint, loadCheckpoint, type Checkpoint, type FilePosition } from './checkpoint.ts';
 import { FileTailer, type TailerOptions, type TailerSink } from './file-tailer.ts';
+import { maxFollowedFiles } from './fd-limit.ts';
 import { GlobCache, globToRegExp } from './glob.ts';
-import { restoreMetric, snapshotMetric } from './snapshot.ts';
+import { IdentityIndex } from './identity-index.ts';
+import { restoreLogDerived, snapshotLogDerived } from './snapshot.ts';
 import type { SplitStats } from './splitter.ts';
+import { FileWatcher } from './watcher.ts';
 
 const POLL_MS = 1_000;
 const FALLBACK_POLL_MS = 250;
@@ -90,25 +91,21 @@ class LogSource implements Component {
   readonly #consumed = new Set<FilePosition>();
   #pollTimer: NodeJS.Timeout | undefined;
   #checkpointTimer: NodeJS.Timeout | undefined;
-  #watcher: FSWatcher | undefined;
-  readonly #watchedFiles = new Set<string>();
+  readonly #watcher: FileWatcher;
   /** Servers that followed a file at this path (events come by path; never a scan of every spec). */
   readonly #serversByPath = new Map<string, Set<string>>();
   readonly #globs = new GlobCache();
-  #fallback = false;
   #ticking: Promise<void> | undefined;
-  #writing: Promise<void> = Promise.resolve();
-  #lastWritten = '';
-  #lastCheckpointMs = Date.now();
-  #lastSnapshotMs = 0;
+  readonly #checkpointWriter: CheckpointWriter;
   /** Bumped by anything that changes what a checkpoint would contain (reads, rotations, opens). */
   #generation = 0;
-  #savedGeneration = -1;
   #stopped = false;
 
   constructor(ctx: AgentContext) {
     this.#ctx = ctx;
     this.#metrics = logMetrics(ctx.registry);
+    this.#checkpointWriter = new CheckpointWriter(() => checkpointPath(this.#ctx.config.state_dir), this.#metrics, ctx.logger);
+    this.#watcher = new FileWatcher({ event: (e, f) => this.#onEvent(e, f), error: (err, code, exhausted) => this.#onWatchError(err, code, exhausted) });
   }
 
   get #engine(): ExtractionEngine | undefined {
@@ -124,7 +121,7 @@ class LogSource implements Component {
       const loaded = await loadCheckpoint(file);
       if (loaded) {
         this.#checkpoint = loaded;
-        this.#restore(loaded);
+        restoreLogDerived(this.#ctx, this.#engine, loaded);
       }
     } catch (err) {
       // Never a crash loop: a corrupt checkpoint is reported and ignored.
@@ -153,9 +150,7 @@ class LogSource implements Component {
     clearInterval(this.#checkpointTimer);
     for (const timer of this.#trailing.values()) clearTimeout(timer);
     this.#trailing.clear();
-    await this.#watcher?.close().catch(() => {});
-    this.#watcher = undefined;
-    this.#watchedFiles.clear();
+    await this.#watcher.close();
     await this.#ticking;
     // Read what is there (lines in a deleted file are unreachable after the restart), within
     // part of the shutdown budget; then stop reading: the snapshot must pair each offset with
@@ -441,7 +436,7 @@ class LogSource implements Component {
         this.#ticking = undefined;
         this.#schedulePoll();
       });
-    }, this.#fallback ? FALLBACK_POLL_MS : POLL_MS);
+    }, this.#watcher.exhausted ? FALLBACK_POLL_MS : POLL_MS);
     this.#pollTimer.unref();
   }
 
@@ -454,7 +449,7 @@ class LogSource implements Component {
       const slot = this.#polls++ % QUIET_POLL_EVERY;
       const quietSince = Date.now() - QUIET_AFTER_MS;
       for (const [key, tailer] of this.#active) {
-        const quiet = tailer.lastGrowthMs < quietSince && this.#watchedFiles.has(tailer.path);
+        const quiet = tailer.lastGrowthMs < quietSince && this.#watcher.has(tailer.path);
         if (quiet && tailer.ino % QUIET_POLL_EVERY !== slot && !relisted.has(this.#specOf.get(tailer)!)) continue;
         // The common case, an idle file, costs one stat and no promise.
         let current: Stats | undefined;
@@ -572,35 +567,8 @@ class LogSource implements Component {
     return next;
   }
 
-  // --- watching --------------------------------------------------------------------------
-
-  /**
-   * Watch the followed files themselves, not their directories: chokidar answers every event
-   * in a watched directory with a re-read of the whole directory (an lstat per entry), which
-   * next to 1,000 quiet files costs more than the reading. New files are found by the rescan.
-   */
   #watch(file: string): void {
-    if (this.#fallback || this.#stopped || this.#watchedFiles.has(file)) return;
-    this.#watchedFiles.add(file);
-    if (this.#watcher) {
-      this.#watcher.add(file);
-      return;
-    }
-    const watcher = watch(file, { ignoreInitial: true, atomic: false, ignorePermissionErrors: true, persistent: false });
-    this.#watcher = watcher;
-    watcher.on('all', (event, changed) => this.#onEvent(event, path.resolve(changed)));
-    watcher.on('error', (err) => {
-      const code = (err as NodeJS.ErrnoException).code;
-      this.#ctx.logger.warn({ err: errorMessage(err), code }, 'log watcher error');
-      if (code === 'ENOSPC' || code === 'EMFILE' || code === 'ENFILE') {
-        // Out of inotify watches or descriptors: polling alone still finds every line, just later.
-        this.#fallback = true;
-        this.#watchedFiles.clear(); // every file is polled on every (faster) poll from now on
-        this.#metrics.watchFallback.set(1);
-        void watcher.close();
-        this.#watcher = undefined;
-      }
-    });
+    if (!this.#stopped) this.#watcher.add(file);
   }
 
   #onEvent(event: string, file: string): void {
@@ -612,6 +580,13 @@ class LogSource implements Component {
       if (tailer) this.#checkSoon(key, tailer);
     }
     if (event === 'add' || event === 'addDir') void this.#scan();
+  }
+
+  #onWatchError(err: Error, code: string | undefined, exhausted: boolean): void {
+    this.#ctx.logger.warn({ err: errorMessage(err), code }, 'log watcher error');
+    // Out of inotify watches or descriptors: polling alone still finds every line, just later,
+    // and every file is polled on every (faster) poll from now on.
+    if (exhausted) this.#metrics.watchFallback.set(1);
   }
 
   // --- state -------------------------------------------------------------------------------
@@ -635,7 +610,7 @@ class LogSource implements Component {
     for (const reason of SKIP_REASONS) this.#metrics.filesSkipped.set({ reason }, skipped[reason]);
     if (skipped.limit === 0) this.#limitWarned = false;
     const now = Date.now();
-    this.#metrics.checkpointAge.set((now - this.#lastCheckpointMs) / 1000);
+    this.#metrics.checkpointAge.set((now - this.#checkpointWriter.lastSavedMs) / 1000);
     const servers = new Set(this.#specs.map((s) => s.server));
     const followed = new Set([...this.#active.values()].map((t) => t.options.server));
     for (const server of servers) {
@@ -643,6 +618,11 @@ class LogSource implements Component {
       if (following) this.#ctx.state.recordSuccess(server, 'log');
       else this.#ctx.state.recordFailure(server, 'log', 'error', 'no readable log file matches the configured paths');
     }
+  }
+
+  /** Taken in one synchronous step (offsets and counters agree), written atomically. */
+  #saveCheckpoint(force = false): Promise<void> {
+    return this.#checkpointWriter.save(this.#generation, () => this.#snapshot(), force);
   }
 
   #snapshot(): Checkpoint {
@@ -659,128 +639,13 @@ class LogSource implements Component {
         ...(tailer.retired ? { retired: true } : {}),
       });
     }
-    const { counters, state } = this.#ctx;
-    const metrics = [counters.restarts, counters.joins, counters.leaves, counters.logEvents, counters.sessions, ...(this.#engine?.ruleMetrics() ?? [])].map(snapshotMetric);
-    const observations: Checkpoint['observations'] = {};
-    for (const server of state.list()) {
-      const fields = Object.entries(server.fields).filter(([, f]) => f?.source === 'log').map(([k, f]) => [k as ObservationKey, f!.value, f!.atMs] as [ObservationKey, unknown, number]);
-      if (fields.length > 0) observations[server.id] = fields;
-    }
     return {
       version: 1,
       savedAtMs: 0,
       patterns: [...this.#knownPatterns],
       files,
-      metrics,
-      observations,
-      extraction: this.#engine?.state() ?? { sessions: {} },
+      ...snapshotLogDerived(this.#ctx, this.#engine),
     };
   }
-
-  #restore(checkpoint: Checkpoint): void {
-    const { counters, state } = this.#ctx;
-    const byName = new Map([counters.restarts, counters.joins, counters.leaves, counters.logEvents, counters.sessions, ...(this.#engine?.ruleMetrics() ?? [])].map((m) => [(m as unknown as { name: string }).name, m]));
-    for (const snapshot of checkpoint.metrics) {
-      const metric = byName.get(snapshot.name);
-      if (metric) restoreMetric(metric, snapshot);
-    }
-    for (const [server, fields] of Object.entries(checkpoint.observations ?? {})) {
-      for (const [key, value, atMs] of fields) state.observe(server, 'log', { [key]: value }, atMs);
-    }
-    this.#engine?.restoreState(checkpoint.extraction);
-  }
-
-  /** Taken in one synchronous step (offsets and counters agree), written atomically. */
-  #saveCheckpoint(force = false): Promise<void> {
-    // Idle: nothing read, rotated or opened since the last save, and the counters (which console
-    // lines may also move) were saved within the last 10 s.
-    if (!force && this.#generation === this.#savedGeneration && Date.now() - this.#lastSnapshotMs < 10_000) {
-      this.#lastCheckpointMs = Date.now();
-      this.#metrics.checkpointAge.set(0);
-      return this.#writing;
-    }
-    this.#savedGeneration = this.#generation;
-    this.#lastSnapshotMs = Date.now();
-    // Serialised once per save (1,000 files make ~200 KB); the time of writing is put in front.
-    const { version, savedAtMs: _, ...content } = this.#snapshot();
-    const text = JSON.stringify(content);
-    this.#writing = this.#writing.then(async () => {
-      if (text === this.#lastWritten) {
-        this.#lastCheckpointMs = Date.now();
-        return;
-      }
-      try {
-        await writeAtomically(checkpointPath(this.#ctx.config.state_dir), `{"version":${version},"savedAtMs":${Date.now()},${text.slice(1)}`);
-        this.#lastWritten = text;
-        this.#lastCheckpointMs = Date.now();
-      } catch (err) {
-        this.#metrics.checkpointFailures.inc({ reason: 'write' });
-        this.#ctx.logger.error({ err: errorMessage(err) }, 'cannot write the log checkpoint');
-      }
-      this.#metrics.checkpointAge.set((Date.now() - this.#lastCheckpointMs) / 1000);
-    });
-    return this.#writing;
-  }
 }
 
-/**
- * The file in a directory with a given (dev, inode), e.g. `game.log.1` after a rename rotation.
- * Each directory is listed and stat'ed once per lookup batch: a restart after a config change
- * may look for 1,000 saved files in one directory of 1,000 (a million stats, one at a time).
- */
-class IdentityIndex {
-  readonly #dirs = new Map<string, Promise<Map<string, string>>>();
-
-  async find(dir: string, dev: number, ino: number): Promise<string | undefined> {
-    let index = this.#dirs.get(dir);
-    if (!index) this.#dirs.set(dir, (index = listIdentities(dir)));
-    return (await index).get(`${dev}:${ino}`);
-  }
-}
-
-async function listIdentities(dir: string): Promise<Map<string, string>> {
-  const byIdentity = new Map<string, string>();
-  let names: string[];
-  try {
-    names = await readdir(dir);
-  } catch {
-    return byIdentity;
-  }
-  for (const name of names) {
-    const file = path.join(dir, name);
-    try {
-      const s = await stat(file);
-      // The first name wins: a file hard-linked twice is read under the name readdir gives first.
-      if (s.isFile()) {
-        const key = `${s.dev}:${s.ino}`;
-        if (!byIdentity.has(key)) byIdentity.set(key, file);
-      }
-    } catch {
-      // vanished meanwhile
-    }
-  }
-  return byIdentity;
-}
-
-/** Descriptors kept for everything but log files: HTTP clients, Redis, checkpoints, child processes. */
-const FD_RESERVE = 256;
-
-/**
- * log_files.max_followed, or (0) the process's open-file limit less a reserve: 256 plus one per
- * RCON server (each keeps a connection open). Node raises the soft limit to the hard one at start.
- */
-export function maxFollowedFiles(config: Config, limits = readOpenFileLimit()): number {
-  if (config.log_files.max_followed > 0) return config.log_files.max_followed;
-  if (limits === undefined) return Number.POSITIVE_INFINITY;
-  const rcon = config.servers.filter((s) => s.rcon && s.rcon.transport !== 'exec').length;
-  return Math.max(16, limits - FD_RESERVE - rcon);
-}
-
-function readOpenFileLimit(): number | undefined {
-  try {
-    const soft = /^Max open files\s+(\d+)/m.exec(readFileSync('/proc/self/limits', 'utf8'))?.[1];
-    return soft === undefined ? undefined : Number(soft);
-  } catch {
-    return undefined; // not Linux: no derived cap
-  }
-}

@@ -3,7 +3,10 @@
  * log-derived series continue instead of resetting. Read synchronously (the metrics of
  * src/metrics/fast.ts): the copy must be taken in the same tick as the offsets it is saved with.
  */
+import type { AgentContext } from '../../agent/context.ts';
+import type { ExtractionEngine, ExtractionState } from '../../extract/engine.ts';
 import { FastCounter, FastHistogram, type FastMetric } from '../../metrics/fast.ts';
+import type { ObservationKey } from '../../state/servers.ts';
 
 type Labels = Record<string, string | number>;
 
@@ -64,4 +67,39 @@ export function restoreMetric(metric: FastMetric, snapshot: MetricSnapshot): voi
       // labels of an older config that no longer fit: that series starts from zero
     }
   }
+}
+
+/** What a checkpoint keeps besides file positions: everything the log lines moved. */
+export interface LogDerived {
+  metrics: MetricSnapshot[];
+  /** Gauge-like fields the log source observed, with the time they were observed. */
+  observations: Record<string, Array<[ObservationKey, unknown, number]>>;
+  extraction: ExtractionState;
+}
+
+function logDerivedMetrics(ctx: AgentContext, engine: ExtractionEngine | undefined): FastMetric[] {
+  const { counters } = ctx;
+  return [counters.restarts, counters.joins, counters.leaves, counters.logEvents, counters.sessions, ...(engine?.ruleMetrics() ?? [])];
+}
+
+/** Synchronous, so it is taken in the same tick as the offsets it is saved with. */
+export function snapshotLogDerived(ctx: AgentContext, engine: ExtractionEngine | undefined): LogDerived {
+  const observations: LogDerived['observations'] = {};
+  for (const server of ctx.state.list()) {
+    const fields = Object.entries(server.fields).filter(([, f]) => f?.source === 'log').map(([k, f]) => [k as ObservationKey, f!.value, f!.atMs] as [ObservationKey, unknown, number]);
+    if (fields.length > 0) observations[server.id] = fields;
+  }
+  return { metrics: logDerivedMetrics(ctx, engine).map(snapshotMetric), observations, extraction: engine?.state() ?? { sessions: {} } };
+}
+
+export function restoreLogDerived(ctx: AgentContext, engine: ExtractionEngine | undefined, saved: LogDerived): void {
+  const byName = new Map(logDerivedMetrics(ctx, engine).map((m) => [nameOf(m), m]));
+  for (const snapshot of saved.metrics) {
+    const metric = byName.get(snapshot.name);
+    if (metric) restoreMetric(metric, snapshot);
+  }
+  for (const [server, fields] of Object.entries(saved.observations ?? {})) {
+    for (const [key, value, atMs] of fields) ctx.state.observe(server, 'log', { [key]: value }, atMs);
+  }
+  engine?.restoreState(saved.extraction);
 }
