@@ -86,32 +86,35 @@ test('property: any chunking of any byte content yields the same lines as splitt
 });
 
 /**
- * What the splitter must produce for ASCII content without CR: complete lines, each capped. A
- * partial line past the cap counts as too long at once (a line that never ends is still seen);
- * a flush ends the partial line.
+ * What the splitter must produce for ASCII content: complete lines without their `\r\n` or
+ * `\n`, each capped after the CR is removed. A partial line is held up to the cap plus one byte
+ * (room for a CR that may end it); past that it counts as too long at once (a line that never
+ * ends is still seen); a flush ends the partial line.
  */
 function reference(content: string, max: number, longLines: 'skip' | 'truncate', flush: boolean) {
   const complete = content.split('\n');
   const partial = complete.pop()!;
   const lines: string[] = [];
   let tooLong = 0;
-  const end = (line: string) => {
+  const end = (line: string, counted = false) => {
     if (line.length <= max) lines.push(line);
-    else if (longLines === 'truncate') lines.push(line.slice(0, max));
+    else {
+      if (!counted) tooLong++;
+      if (longLines === 'truncate') lines.push(line.slice(0, max));
+    }
   };
-  for (const line of complete) {
-    if (line.length > max) tooLong++;
-    end(line);
-  }
-  if (partial.length > max) tooLong++;
-  if (flush && partial.length > 0) end(partial);
+  const noCr = (line: string) => (line.endsWith('\r') ? line.slice(0, -1) : line);
+  for (const line of complete) end(noCr(line));
+  const partialTooLong = partial.length > max + 1;
+  if (partialTooLong) tooLong++;
+  if (flush && partial.length > 0) end(partialTooLong ? partial : noCr(partial), partialTooLong);
   return { lines, stats: { lines: lines.length, bytes: content.length, tooLong, invalidEncoding: 0 }, committed: flush ? content.length : content.lastIndexOf('\n') + 1 };
 }
 
 test('property: with a small cap, any chunking gives the reference lines, counts and offsets, in both long-line modes', () => {
   fc.assert(
     fc.property(
-      fc.string({ unit: fc.constantFrom('a', 'b', '\n'), maxLength: 80 }),
+      fc.string({ unit: fc.constantFrom('a', 'b', '\r', '\n'), maxLength: 80 }),
       fc.array(fc.nat(80), { maxLength: 8 }),
       fc.integer({ min: 1, max: 8 }),
       fc.constantFrom('skip' as const, 'truncate' as const),
@@ -124,11 +127,22 @@ test('property: with a small cap, any chunking gives the reference lines, counts
         const expected = reference(content, max, longLines, flush);
         assert.deepEqual({ lines, stats: { ...splitter.stats }, committed: splitter.committed }, expected);
         assert.equal(splitter.position, bytes.length);
-        assert.ok(splitter.pending <= max);
+        assert.ok(splitter.pending <= max + 1);
       },
     ),
     { numRuns: 500 },
   );
+});
+
+test('a line of exactly the cap ending in CR LF is kept however the reads cut it', () => {
+  const bytes = Buffer.from('12345678\r\nnext\r\n');
+  for (const longLines of ['skip', 'truncate'] as const) {
+    for (let cut = 0; cut <= bytes.length; cut++) {
+      const { lines, splitter } = split(cutAt(bytes, [cut]), { maxLineLength: 8, longLines, encoding: 'utf8' });
+      assert.deepEqual(lines, ['12345678', 'next'], `${longLines}, cut at ${cut}`);
+      assert.equal(splitter.stats.tooLong, 0, `${longLines}, cut at ${cut}`);
+    }
+  }
 });
 
 test('edge cases of the carried partial line', () => {

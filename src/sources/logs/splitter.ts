@@ -88,7 +88,9 @@ export class LineSplitter {
   #append(part: Buffer): void {
     if (part.length === 0) return;
     if (this.#overlong) return;
-    const room = this.#options.maxLineLength - this.#carryLength;
+    // One byte more than the cap: a line of exactly the cap may still end in `\r\n`, and the CR
+    // is removed before the cap applies (as on the bulk path, which sees the whole line at once).
+    const room = this.#options.maxLineLength + 1 - this.#carryLength;
     if (part.length > room) {
       this.#overlong = true;
       this.stats.tooLong++;
@@ -105,14 +107,24 @@ export class LineSplitter {
   }
 
   #finishCarry(onLine: LineHandler): void {
-    const skipped = this.#overlong && this.#options.longLines === 'skip';
+    const overlong = this.#overlong;
     const bytes = this.#carryLength === 1 ? this.#carry[0]! : Buffer.concat(this.#carry, this.#carryLength);
     this.#carry = [];
     this.#carryLength = 0;
     this.#overlong = false;
-    if (skipped) return;
-    let line = bytes.toString(this.#options.encoding);
-    if (line.charCodeAt(line.length - 1) === CR) line = line.slice(0, -1);
+    const { maxLineLength: max, longLines } = this.#options;
+    if (overlong && longLines === 'skip') return;
+    let end = bytes.length;
+    if (!overlong && bytes[end - 1] === CR) end--;
+    if (end > max) {
+      // Kept whole in the byte of room for a CR that did not come: too long after all.
+      if (!overlong) {
+        this.stats.tooLong++;
+        if (longLines === 'skip') return;
+      }
+      end = max;
+    }
+    const line = bytes.toString(this.#options.encoding, 0, end);
     this.#emit(line, line.includes(REPLACEMENT), onLine);
   }
 
