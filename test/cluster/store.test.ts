@@ -1,6 +1,6 @@
 /**
  * The group's building blocks against a real Redis: leases (SET NX PX + INCR epoch), the
- * fenced result store, membership; and the pure parts (rendezvous hashing, lease plans).
+ * fenced result store and event streams, membership; and the pure parts (rendezvous hashing, lease plans).
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -8,6 +8,7 @@ import { startRedis, type TestRedis } from '../support/redis.ts';
 import { createClusterRedis, type ClusterRedis } from '../../src/cluster/redis.ts';
 import { applyLeaseChanges, readLeases, type Lease } from '../../src/cluster/lease.ts';
 import { publishResults, readResults } from '../../src/cluster/results.ts';
+import { lastEventIds, publishEvents, readEvents, type SharedEvent } from '../../src/cluster/events.ts';
 import { heartbeat } from '../../src/cluster/membership.ts';
 import { owner, share } from '../../src/cluster/rendezvous.ts';
 import { planReplicate } from '../../src/cluster/plan.ts';
@@ -70,6 +71,34 @@ test('fencing: a holder that lost its lease cannot overwrite its successor\'s re
   assert.equal(stored.epoch, second.epoch);
   assert.equal(stored.member, 'm-b');
   assert.equal(stored.snapshot.fields.playersOnline?.value, 3);
+});
+
+test('event streams: a holder that lost its lease appends nothing more; readers start at the end and read in order', async () => {
+  const line = (text: string): SharedEvent => ({ kind: 'console', text, atMs: 1000 });
+  const reply: SharedEvent = { kind: 'reply', command: 'status', text: 'players : 3 humans', atMs: 2000 };
+  const first = (await applyLeaseChanges(a, 'm-a', 5_000, { ...none, acquire: ['v'] })).acquired.get('v')!;
+  const before = await publishEvents(a, [{ server: 'v', epoch: first.epoch, member: 'm-a', events: [line('old')] }], 60_000);
+  assert.deepEqual(before.refused, []);
+  const joined = (await lastEventIds(b, ['v', 'never-written'])); // a reader joining now
+  assert.equal(joined.get('v'), before.lastIds.get('v'), 'a new reader starts at the newest entry');
+  assert.equal(joined.get('never-written'), '0-0');
+  const a1 = await publishEvents(a, [{ server: 'v', epoch: first.epoch, member: 'm-a', events: [line('one'), reply] }], 60_000);
+  assert.deepEqual(a1.refused, []);
+  await a.client.del(a.keys.lease('v')); // the lease expired while m-a was paused
+  const second = (await applyLeaseChanges(b, 'm-b', 5_000, { ...none, acquire: ['v'] })).acquired.get('v')!;
+  const stale = { server: 'v', epoch: first.epoch, member: 'm-a', events: [line('stale')] };
+  assert.deepEqual((await publishEvents(a, [stale], 60_000)).refused, ['v'], 'refused while the newer lease exists');
+  assert.deepEqual((await publishEvents(b, [{ server: 'v', epoch: second.epoch, member: 'm-b', events: [line('two')] }], 60_000)).refused, []);
+  await b.client.del(b.keys.lease('v'));
+  assert.deepEqual((await publishEvents(a, [stale], 60_000)).refused, ['v'], 'and after it is gone: the epoch counter remembers it');
+  const read = (await readEvents(b, new Map([['v', joined.get('v')!]]))).get('v')!;
+  assert.deepEqual(read.map((e) => [e.member, e.epoch, e.event]), [
+    ['m-a', first.epoch, line('one')],
+    ['m-a', first.epoch, reply],
+    ['m-b', second.epoch, line('two')],
+  ]);
+  assert.equal((await readEvents(b, new Map([['v', read.at(-1)!.id]]))).get('v'), undefined, 'nothing after the last entry read');
+  assert.ok((await a.client.pttl(a.keys.events('v'))) > 0, 'the stream expires with the results');
 });
 
 test('epochs keep growing across a Redis restart that lost every key', async () => {
