@@ -274,7 +274,7 @@ describe('shared extraction events', () => {
   let members: Member[] = [];
   after(() => stopMembers(members));
 
-  test('user rules on command replies and on WebRCON console lines show on every member, each event counted once per member, while every server is still polled once', async () => {
+  test('user rules on command replies and on WebRCON console lines show on every member, each event counted once per member, also after the holder leaves, while every server is still polled once', async () => {
     const small = await startFleet(5);
     const rust = await startWebRconFake({ password: PASSWORD });
     try {
@@ -317,6 +317,18 @@ describe('shared extraction events', () => {
         assert.equal(await metric(m, marks), MARKS, `${m.id}: console marks`);
         assert.equal(await metric(m, chats), 1, `${m.id}: chat lines`);
       }
+
+      // The holder stops (SIGTERM hands its leases over): a survivor takes rust, and what its own
+      // connection sees reaches the other survivor; nobody loses or repeats a mark.
+      await rustHolder.agent.kill('SIGTERM');
+      const survivors = members.filter((m) => m !== rustHolder);
+      const moved = await settled(survivors, (n) => n === 3, 6);
+      const successor = survivors.find((m) => m.id === moved.get('rust'))!;
+      await eventually(async () => (await metric(successor, 'gust_rcon_connections{server="rust",transport="webrcon"}')) === 1 || undefined, 10 * INTERVAL_MS, 'the successor connected to rust');
+      for (let i = 0; i < MARKS; i++) rust.console('gust-test-mark kill');
+      await eventually(() => allMembers(survivors, marks, 2 * MARKS), 10 * INTERVAL_MS, `${2 * MARKS} console marks on both survivors`);
+      await sleep(INTERVAL_MS); // five heartbeats: a repeated read would show now
+      for (const m of survivors) assert.equal(await metric(m, marks), 2 * MARKS, `${m.id}: console marks after the move`);
     } finally {
       await stopMembers(members);
       await rust.close();
