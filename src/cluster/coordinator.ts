@@ -319,7 +319,7 @@ export class Coordinator extends EventEmitter<ClusterEvents> implements ClusterV
     const cursors = new Map(servers.filter((s) => this.#cursors.has(s)).map((s) => [s, this.#cursors.get(s)!]));
     const [ends, read] = await Promise.all([lastEventIds(redis, fresh), readEvents(redis, cursors)]);
     for (const [server, id] of ends) this.#advance(server, id);
-    const rules = replyRules(this.#deps.config());
+    let rules: Map<string, string[]> | undefined;
     for (const [server, entries] of read) {
       for (const { id, epoch, member, event } of entries) {
         this.#advance(server, id);
@@ -327,6 +327,7 @@ export class Coordinator extends EventEmitter<ClusterEvents> implements ClusterV
         this.#eventEpochs.set(server, epoch);
         if (event.kind === 'console') extraction.line(server, event.text, 'console', event.atMs);
         else {
+          rules ??= replyRules(this.#deps.config());
           const names = rules.get(`${server}\n${event.command}`);
           if (names) extraction.reply(server, event.command, event.text, names);
         }
@@ -391,7 +392,8 @@ export class Coordinator extends EventEmitter<ClusterEvents> implements ClusterV
     const ttlMs = Math.max(cfg.cache.ttl, 3 * cfg.auto_commands.interval, 3 * this.#cluster.lease_ttl);
     try {
       const [refusedResults, events] = await Promise.all([publishResults(redis, publications, ttlMs), publishEvents(redis, batches, ttlMs)]);
-      for (const [server, id] of events.lastIds) this.#advance(server, id);
+      // (After entering fallback meanwhile, positions start over at the stream's end on rejoining.)
+      if (!this.#fallback) for (const [server, id] of events.lastIds) this.#advance(server, id);
       for (const server of new Set([...refusedResults, ...events.refused])) {
         metrics.fencedWrites.inc();
         logger.warn({ server }, 'result or events not published: a newer lease holder exists; this member stops polling the server');
