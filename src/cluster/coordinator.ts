@@ -2,7 +2,8 @@
  * One member of a group. Every heartbeat it announces itself, checks and renews its leases,
  * gives back and takes leases as the mode's plan says, and (replicate) reads the results of
  * the servers others poll into its own state store. Right after a poll of a server it holds,
- * it publishes the result under the lease's epoch.
+ * it publishes the result under the lease's epoch, and (replicate) the replies and console
+ * lines its extraction engine was fed (events.ts), which the other members feed to theirs.
  *
  * Everything the agent asks of it (polls, exports, status) is answered from memory: no
  * scrape or API read waits on Redis. When a heartbeat fails (Redis down, timed out) the
@@ -16,6 +17,8 @@ import { errorMessage } from '../errors.ts';
 import type { ClusterMetrics, LeaseLossReason } from '../metrics/cluster.ts';
 import { sharedAuthFailures, type AuthFailureLog } from '../sources/commands/transports/auth-failures.ts';
 import type { ServerStateStore } from '../state/servers.ts';
+import type { Extraction } from '../extract/types.ts';
+import { compareIds, lastEventIds, MAX_EVENT_BYTES, publishEvents, readEvents, READ_COUNT, type EventBatch, type SharedEvent } from './events.ts';
 import { applyLeaseChanges, readLeases, releaseAll, type Lease } from './lease.ts';
 import { heartbeat, leave, type Member, type Self } from './membership.ts';
 import { planReplicate, planShard, type Plan } from './plan.ts';
@@ -51,6 +54,11 @@ export interface ClusterView {
   holderOf(server: string): { member: string; address: string | undefined } | undefined;
   /** The WebRCON ban guard's count, shared by the members (a lease may move between them). */
   readonly authFailures: AuthFailureLog;
+  /**
+   * The extraction engine was just fed `event` for `server` (a reply user rules read, a console
+   * line): if this member holds the server in replicate mode, the others get it too.
+   */
+  share(server: string, event: SharedEvent): void;
   on<E extends keyof ClusterEvents>(event: E, listener: (...args: ClusterEvents[E]) => void): unknown;
   off<E extends keyof ClusterEvents>(event: E, listener: (...args: ClusterEvents[E]) => void): unknown;
 }
@@ -60,8 +68,22 @@ export interface CoordinatorDeps {
   self: Self;
   config: () => Config;
   state: ServerStateStore;
+  /** Fed the events the holders of other servers share (replicate). */
+  extraction: Extraction;
   metrics: ClusterMetrics;
   logger: Logger;
+}
+
+/** Events one held server may queue within one turn; more are not shared (a console flood). */
+const MAX_QUEUED_EVENTS = 500;
+
+/** `server\ncommand` -> the user rules its config applies to the command's reply. */
+function replyRules(config: Config): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const server of config.servers) {
+    for (const c of server.commands) if (typeof c !== 'string' && c.rules.length > 0) out.set(`${server.id}\n${c.command}`, c.rules);
+  }
+  return out;
 }
 
 /** Servers shared out by leases: those something polls (commands or a query). Logs stay local. */
@@ -83,6 +105,14 @@ export class Coordinator extends EventEmitter<ClusterEvents> implements ClusterV
   readonly #publishedAt = new Map<string, number>();
   readonly #importedAt = new Map<string, number>();
   readonly #dirty = new Set<string>();
+  /** Events of held servers waiting for this turn's flush. */
+  readonly #outbox = new Map<string, SharedEvent[]>();
+  /** Per server, the id of the last stream entry this member consumed or appended. */
+  readonly #cursors = new Map<string, string>();
+  /** Per server, the newest lease epoch seen on an event read (older ones are ignored). */
+  readonly #eventEpochs = new Map<string, number>();
+  /** Servers whose oversized events were reported once. */
+  readonly #oversized = new Set<string>();
   #flushing = false;
   #timer: NodeJS.Timeout | undefined;
   #ticking: Promise<void> | undefined;
@@ -264,7 +294,12 @@ export class Coordinator extends EventEmitter<ClusterEvents> implements ClusterV
     metrics.members.set(hb.members.length);
     metrics.servers.set(servers.length);
     metrics.leasesHeld.set(this.#held.size);
-    if (cluster.mode === 'replicate') await this.#importResults(servers.filter((s) => !this.#held.has(s)));
+    for (const server of this.#cursors.keys()) if (!this.#leasable.has(server)) this.#cursors.delete(server);
+    if (cluster.mode !== 'replicate') return;
+    const readers = servers.filter((s) => !this.#held.has(s));
+    // Servers just taken: what their previous holder appended before giving them up is read
+    // once more (nothing older can come after: its later appends are refused).
+    await Promise.all([this.#importResults(readers), this.#importEvents([...readers, ...outcome.acquired.keys()])]);
   }
 
   /** The server's last command failed to authenticate (see PlanInput.sticky). */
@@ -282,10 +317,61 @@ export class Coordinator extends EventEmitter<ClusterEvents> implements ClusterV
     }
   }
 
+  /**
+   * New servers start at their stream's end; the others continue after their cursor. Events
+   * this member appended itself (it held the server before) were counted when they happened.
+   */
+  async #importEvents(servers: string[]): Promise<void> {
+    const { redis, self, extraction } = this.#deps;
+    const fresh = servers.filter((s) => !this.#cursors.has(s));
+    const cursors = new Map(servers.filter((s) => this.#cursors.has(s)).map((s) => [s, this.#cursors.get(s)!]));
+    const [ends, read] = await Promise.all([lastEventIds(redis, fresh), readEvents(redis, cursors)]);
+    for (const [server, id] of ends) this.#advance(server, id);
+    let rules: Map<string, string[]> | undefined;
+    for (const [server, entries] of read) {
+      for (const { id, epoch, member, event } of entries) {
+        this.#advance(server, id);
+        if (member === self.id || epoch < (this.#eventEpochs.get(server) ?? 0)) continue;
+        this.#eventEpochs.set(server, epoch);
+        if (event.kind === 'console') extraction.line(server, event.text, 'console', event.atMs);
+        else {
+          rules ??= replyRules(this.#deps.config());
+          const names = rules.get(`${server}\n${event.command}`);
+          if (names) extraction.reply(server, event.command, event.text, names);
+        }
+      }
+      if (entries.length === READ_COUNT) this.#deps.logger.debug({ server }, 'shared events: read the maximum per heartbeat; the rest follows on the next one');
+    }
+  }
+
+  /** Moves a server's cursor forward only: reads and our own appends may complete in either order. */
+  #advance(server: string, id: string): void {
+    const current = this.#cursors.get(server);
+    if (current === undefined || compareIds(id, current) > 0) this.#cursors.set(server, id);
+  }
+
+  share(server: string, event: SharedEvent): void {
+    if (this.mode !== 'replicate' || this.#fallback || !this.#held.has(server)) return;
+    if (Buffer.byteLength(event.text) > MAX_EVENT_BYTES) {
+      if (!this.#oversized.has(server)) this.#deps.logger.warn({ server, bytes: Buffer.byteLength(event.text), limit: MAX_EVENT_BYTES }, 'a reply or console line too large to share with the group: only this member counts it');
+      this.#oversized.add(server);
+      return;
+    }
+    const queue = this.#outbox.get(server) ?? [];
+    if (queue.length >= MAX_QUEUED_EVENTS) return; // a flood within one turn: the rest stays local
+    queue.push(event);
+    this.#outbox.set(server, queue);
+    this.#schedule();
+  }
+
   /** A poll of a held server finished: publish its result right away (batched per turn). */
   #changed(server: string): void {
     if (!this.#held.has(server) || this.#fallback) return;
     this.#dirty.add(server);
+    this.#schedule();
+  }
+
+  #schedule(): void {
     if (this.#flushing) return;
     this.#flushing = true;
     setImmediate(() => void this.#flush());
@@ -302,15 +388,23 @@ export class Coordinator extends EventEmitter<ClusterEvents> implements ClusterV
       publications.push({ server, epoch: lease.epoch, member: self.id, snapshot });
     }
     this.#dirty.clear();
+    const batches: EventBatch[] = [];
+    for (const [server, events] of this.#outbox) {
+      const lease = this.#held.get(server);
+      if (lease && !this.#fallback) batches.push({ server, epoch: lease.epoch, member: self.id, events });
+    }
+    this.#outbox.clear();
     this.#flushing = false;
     const cfg = config();
     // Results outlive a few missed polls, so a new holder and the readers still see the last one.
     const ttlMs = Math.max(cfg.cache.ttl, 3 * cfg.auto_commands.interval, 3 * this.#cluster.lease_ttl);
     try {
-      const refused = await publishResults(redis, publications, ttlMs);
-      for (const server of refused) {
+      const [refusedResults, events] = await Promise.all([publishResults(redis, publications, ttlMs), publishEvents(redis, batches, ttlMs)]);
+      // (After entering fallback meanwhile, positions start over at the stream's end on rejoining.)
+      if (!this.#fallback) for (const [server, id] of events.lastIds) this.#advance(server, id);
+      for (const server of new Set([...refusedResults, ...events.refused])) {
         metrics.fencedWrites.inc();
-        logger.warn({ server }, 'result not published: a newer lease holder exists; this member stops polling the server');
+        logger.warn({ server }, 'result or events not published: a newer lease holder exists; this member stops polling the server');
         this.#drop(server, 'fenced');
       }
     } catch (err) {
@@ -343,6 +437,10 @@ export class Coordinator extends EventEmitter<ClusterEvents> implements ClusterV
     if (this.#held.size > 0) metrics.losses.inc({ reason: 'outage' }, this.#held.size);
     this.#held.clear();
     metrics.leasesHeld.set(0);
+    // Polling alone, this member counts every server's events itself: after rejoining it reads
+    // only what is appended from then on, or it would count the outage's events twice.
+    this.#cursors.clear();
+    this.#outbox.clear();
     logger.warn(
       { err: errorMessage(err), mode: this.mode },
       this.mode === 'replicate' ? 'cluster: Redis unreachable; polling every server alone until it is back' : 'cluster: Redis unreachable; polling the last known share alone until it is back',

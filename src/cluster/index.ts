@@ -44,7 +44,7 @@ export function createCluster(ctx: AgentContext, listenPort: () => number): Clus
     aged = seen;
   };
   const metrics = createClusterMetrics(ctx.registry, collectAges);
-  const coordinator = new Coordinator({ redis, self, config: () => ctx.config, state: ctx.state, metrics, logger });
+  const coordinator = new Coordinator({ redis, self, config: () => ctx.config, state: ctx.state, extraction: ctx.extraction, metrics, logger });
 
   return {
     name: 'cluster',

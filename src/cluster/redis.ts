@@ -7,6 +7,8 @@
  *   cluster:lease:<server>     "<epoch>|<member>|<since ms>", SET NX PX lease_ttl
  *   cluster:epoch:<server>     INCR counter (floored at Redis time in µs): the fencing token of each new lease
  *   cluster:result:<server>    "<epoch>|<JSON snapshot>", written only by compare-and-set
+ *   cluster:events:<server>    STREAM of the holder's replies for user rules and console lines
+ *                              (fields e epoch, m member, k kind, c command, a ms, t text), fenced
  *
  * Times in leases and heartbeats come from Redis (TIME), so members' clocks need not agree.
  */
@@ -89,6 +91,30 @@ end
 redis.call('SET', KEYS[1], ARGV[1] .. '|' .. ARGV[2], 'PX', ARGV[3])
 return 1`,
   },
+  /**
+   * Fenced append of shared extraction events: KEYS: events stream, epoch counter, lease;
+   * ARGV: epoch, member, max length, ttl ms, then (kind, command, ms, text) per event.
+   * Refuses (0) once a newer lease was granted (the counter grows with each one); else
+   * returns the id of the last entry appended.
+   */
+  clusterEvents: {
+    numberOfKeys: 3,
+    lua: `
+local mine = tonumber(ARGV[1])
+local counter = tonumber(redis.call('GET', KEYS[2]) or '0')
+if counter and counter > mine then return 0 end
+local lease = redis.call('GET', KEYS[3])
+if lease then
+  local e = tonumber(string.match(lease, '^(%d+)|'))
+  if e and e > mine then return 0 end
+end
+local id = 0
+for i = 5, #ARGV, 4 do
+  id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[3], '*', 'e', ARGV[1], 'm', ARGV[2], 'k', ARGV[i], 'c', ARGV[i + 1], 'a', ARGV[i + 2], 't', ARGV[i + 3])
+end
+redis.call('PEXPIRE', KEYS[1], ARGV[4])
+return id`,
+  },
 } as const;
 
 type ScriptName = keyof typeof SCRIPTS;
@@ -117,6 +143,10 @@ export class ClusterKeys {
 
   result(server: string): string {
     return `${this.#prefix}result:${server}`;
+  }
+
+  events(server: string): string {
+    return `${this.#prefix}events:${server}`;
   }
 
   /** Failed WebRCON authentications of one host:port, shared by the members. */

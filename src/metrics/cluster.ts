@@ -14,7 +14,7 @@ export function createClusterMetrics(registry: Registry, collectAges: () => void
     leasesHeld: new Gauge({ name: 'gust_cluster_leases_held', help: 'Server leases this member holds: the servers it polls.', registers }),
     acquisitions: new Counter({ name: 'gust_cluster_lease_acquisitions_total', help: 'Server leases this member took.', registers }),
     losses: new Counter({ name: 'gust_cluster_lease_losses_total', help: 'Server leases this member stopped holding, by reason.', labelNames: ['reason'], registers }),
-    fencedWrites: new Counter({ name: 'gust_cluster_fenced_writes_total', help: 'Result writes refused because a newer lease epoch exists (this member had lost the lease).', registers }),
+    fencedWrites: new Counter({ name: 'gust_cluster_fenced_writes_total', help: 'Result writes and shared-event appends refused because a newer lease epoch exists (this member had lost the lease).', registers }),
     fallback: new Gauge({ name: 'gust_cluster_fallback', help: '1 while Redis is unreachable and this member polls alone (replicate: every server; shard: its last share).', registers }),
     fallbacks: new Counter({ name: 'gust_cluster_fallbacks_total', help: 'Times this member lost Redis and fell back to polling alone.', registers }),
     resultAge: new Gauge({ name: 'gust_cluster_result_age_seconds', help: 'Age of the latest probe result this member has for a server (read from Redis unless it polls the server itself).', labelNames: ['server'], registers, collect: collectAges }),

@@ -14,7 +14,7 @@ import { eventually, seriesValue } from '../support/agent.ts';
 import { owner } from '../../src/cluster/rendezvous.ts';
 import { startWebRconFake } from '../fakes/webrcon.ts';
 import {
-  INTERVAL_MS, clusterApi, memberConfig, countHeld, holders, metric, minGapsBetween, pollsBetween, sleep, startFleet, startMembers, stopMembers,
+  INTERVAL_MS, PASSWORD, clusterApi, memberConfig, countHeld, holders, metric, minGapsBetween, pollsBetween, sleep, startFleet, startMembers, stopMembers,
   type Fleet, type Member,
 } from './support.ts';
 
@@ -37,13 +37,13 @@ after(async () => {
  * close together. The window opens one interval from now: in the interval in which a lease
  * moves, the new holder may poll a server the old one polled moments before.
  */
-async function assertPolledOncePerInterval(what: string): Promise<void> {
+async function assertPolledOncePerInterval(what: string, polled = fleet): Promise<void> {
   await sleep(INTERVAL_MS);
   const from = performance.now();
   await sleep(WINDOW_MS);
   const to = performance.now();
-  const counts = pollsBetween(fleet, from, to);
-  const gaps = minGapsBetween(fleet, from, to);
+  const counts = pollsBetween(polled, from, to);
+  const gaps = minGapsBetween(polled, from, to);
   const expected = WINDOW_MS / INTERVAL_MS;
   counts.forEach((c, i) => assert.ok(c >= expected - 1 && c <= expected + 1, `${what}: server ${i} got ${c} polls in ${expected} intervals (${counts.join(',')})`));
   gaps.forEach((g, i) => assert.ok(g >= INTERVAL_MS / 2, `${what}: server ${i} was polled twice within ${Math.round(g)} ms`));
@@ -281,6 +281,73 @@ describe('fencing', () => {
     } finally {
       await stopMembers(members);
       await slow.close();
+    }
+  });
+});
+
+describe('shared extraction events', () => {
+  let members: Member[] = [];
+  after(() => stopMembers(members));
+
+  test('user rules on command replies and on WebRCON console lines show on every member, each event counted once per member, also after the holder leaves, while every server is still polled once', async () => {
+    const small = await startFleet(5);
+    const rust = await startWebRconFake({ password: PASSWORD });
+    try {
+      const servers = [
+        ...small.fakes.map((f, i) => `  - { id: ${small.ids[i]}, game: source, rcon: { transport: source, host: 127.0.0.1, port: ${f.port}, password: ${PASSWORD} }, commands: [{ command: status, rules: [status_humans] }] }`),
+        `  - { id: rust, game: rust, rcon: { transport: webrcon, host: 127.0.0.1, port: ${rust.port}, password: ${PASSWORD} }, commands: [serverinfo] }`,
+      ];
+      const rules = [
+        'rules:',
+        "  - { name: status_humans, match: 'players : (?<value>\\d+) humans', metric: gust_test_status_humans, type: gauge, value: value, sources: [command] }",
+        "  - { name: console_marks, match: '^gust-test-mark (?<kind>\\w+)', metric: gust_test_console_marks_total, type: counter, labels: [kind], sources: [log] }",
+      ];
+      members = await startMembers(['h1', 'h2', 'h3'], { mode: 'replicate', redisUrl: redis.url, prefix: 'events:', fleet: small, servers, extra: rules });
+      const held = await settled(members, (n) => n === 2, 6);
+      // A reply rule's gauge on every member: the readers have consumed the holders' streams.
+      await eventually(async () => {
+        for (const m of members) {
+          const text = await m.agent.scrape();
+          for (let i = 0; i < small.ids.length; i++) if (seriesValue(text, `gust_test_status_humans{server="${small.ids[i]}"}`) !== i) return undefined;
+        }
+        return true;
+      }, 10 * INTERVAL_MS, 'the reply rule\'s gauge of every server on every member');
+      // The holder's WebRCON connection is open (console output goes only to connected clients).
+      const rustHolder = members.find((m) => m.id === held.get('rust'))!;
+      await eventually(async () => (await metric(rustHolder, 'gust_rcon_connections{server="rust",transport="webrcon"}')) === 1 || undefined, 10 * INTERVAL_MS, 'the holder connected to rust');
+
+      const MARKS = 5;
+      for (let i = 0; i < MARKS; i++) rust.console('gust-test-mark kill');
+      rust.chat('alice', 'hello group');
+      const marks = 'gust_test_console_marks_total{server="rust",kind="kill"}';
+      const chats = 'gust_log_events_total{server="rust",event="chat"}';
+      await eventually(async () => (await allMembers(members, marks, MARKS)) && (await allMembers(members, chats, 1)), 10 * INTERVAL_MS, `${MARKS} console marks and 1 chat line on every member`);
+      const rustCommands = rust.stats.commands.length;
+      await assertPolledOncePerInterval('with shared events', small);
+      const rustPolls = rust.stats.commands.length - rustCommands;
+      const intervals = (WINDOW_MS + INTERVAL_MS) / INTERVAL_MS;
+      assert.ok(rustPolls >= intervals - 1 && rustPolls <= intervals + 1, `rust got ${rustPolls} commands in ${intervals} intervals`);
+      // Several heartbeats later still once: no member read an event twice or counted its own.
+      for (const m of members) {
+        assert.equal(await metric(m, marks), MARKS, `${m.id}: console marks`);
+        assert.equal(await metric(m, chats), 1, `${m.id}: chat lines`);
+      }
+
+      // The holder stops (SIGTERM hands its leases over): a survivor takes rust, and what its own
+      // connection sees reaches the other survivor; nobody loses or repeats a mark.
+      await rustHolder.agent.kill('SIGTERM');
+      const survivors = members.filter((m) => m !== rustHolder);
+      const moved = await settled(survivors, (n) => n === 3, 6);
+      const successor = survivors.find((m) => m.id === moved.get('rust'))!;
+      await eventually(async () => (await metric(successor, 'gust_rcon_connections{server="rust",transport="webrcon"}')) === 1 || undefined, 10 * INTERVAL_MS, 'the successor connected to rust');
+      for (let i = 0; i < MARKS; i++) rust.console('gust-test-mark kill');
+      await eventually(() => allMembers(survivors, marks, 2 * MARKS), 10 * INTERVAL_MS, `${2 * MARKS} console marks on both survivors`);
+      await sleep(INTERVAL_MS); // five heartbeats: a repeated read would show now
+      for (const m of survivors) assert.equal(await metric(m, marks), 2 * MARKS, `${m.id}: console marks after the move`);
+    } finally {
+      await stopMembers(members);
+      await rust.close();
+      await small.close();
     }
   });
 });

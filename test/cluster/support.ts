@@ -58,6 +58,8 @@ export interface MemberOptions {
   fleet: Fleet;
   /** `servers:` entries instead of the fleet's (one YAML line each). */
   servers?: string[];
+  /** Extra top-level YAML lines (e.g. a `rules:` section). */
+  extra?: string[];
 }
 
 export function memberConfig(o: MemberOptions): string {
@@ -73,6 +75,7 @@ export function memberConfig(o: MemberOptions): string {
     `cluster: { mode: ${o.mode}, member_id: ${o.id}, expected_members: 3, heartbeat: 200ms, member_ttl: 700ms, lease_ttl: 1s, takeover_grace: 500ms }`,
     'servers:',
     ...servers,
+    ...(o.extra ?? []),
     '',
   ].join('\n');
 }

@@ -69,7 +69,12 @@ export function createCommandSource(ctx: AgentContext): CommandSource {
   const seriesSpecs = (commands: CommandSpec[]) => commands.map((c) => ({ command: c.command, parsed: c.parser !== undefined }));
 
   function newTransport(server: ServerConfig) {
-    const onConsole = (line: string) => ctx.extraction.line(server.id, line, 'console');
+    const onConsole = (line: string) => {
+      const atMs = Date.now();
+      ctx.extraction.line(server.id, line, 'console', atMs);
+      // In a replicate group the other members feed the same line to their extraction.
+      ctx.cluster?.share(server.id, { kind: 'console', text: line, atMs });
+    };
     return createTransport(server.game, server.rcon!, hooksFor(server.id, server.rcon!.transport), onConsole, ctx.cluster?.authFailures);
   }
 

@@ -129,7 +129,11 @@ function replySelection(parser: ReplyParser | undefined): SendOptions {
 function handleReply(deps: RunnerDeps, entry: ServerEntry, spec: CommandSpec, reply: string): CommandResult {
   const { ctx, metrics } = deps;
   const atMs = Date.now();
-  if (spec.rules.length > 0) ctx.extraction.reply(entry.id, spec.command, reply, spec.rules);
+  if (spec.rules.length > 0) {
+    ctx.extraction.reply(entry.id, spec.command, reply, spec.rules);
+    // In a replicate group the other members apply the same rules to this reply.
+    ctx.cluster?.share(entry.id, { kind: 'reply', command: spec.command, text: reply, atMs });
+  }
   let observation: GameObservation = {};
   let result: CommandResult = { command: spec.command, ok: true };
   if (spec.parser) {
