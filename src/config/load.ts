@@ -7,7 +7,7 @@ import path from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import type { z } from 'zod';
 import { ConfigError, errorMessage, GustError } from '../errors.ts';
-import { MAX_CONFIG_BYTES, MAX_SECRET_BYTES, readRegularFile, readRegularFileSync } from './read-file.ts';
+import { MAX_CONFIG_BYTES, MAX_SECRET_BYTES, readFailure, readRegularFile, readRegularFileSync } from './read-file.ts';
 import { configSchema, type Config } from './schema.ts';
 import { passwordFromSchema, readPasswordFrom } from './password-from.ts';
 import { checkCluster } from '../cluster/config.ts';
@@ -205,8 +205,7 @@ function readSecretFiles(
           ? content.split('\n').map((l) => l.trim()).filter((l) => l.length > 0 && !l.startsWith('#'))
           : content.trim();
     } catch (err) {
-      const reason = err instanceof GustError ? errorMessage(err).replace(`${file}: `, '') : ((err as NodeJS.ErrnoException).code ?? 'unreadable');
-      at([...keyPath, key], `cannot read secret file ${JSON.stringify(file)} (${reason})`);
+      at([...keyPath, key], `cannot read secret file ${JSON.stringify(file)} (${readFailure(file, err)})`);
     }
   }
   return out;
