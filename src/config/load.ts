@@ -250,10 +250,13 @@ function kindOf(value: unknown): string {
   return typeof value === 'object' ? 'a mapping' : `a ${typeof value}`;
 }
 
-/** JSON.stringify replacer for a value shown in an error: secrets below it, and a URL's password (`redis://:pw@host`), print as <secret>. */
+/**
+ * JSON.stringify replacer for a value shown in an error: secrets below it, and the password of
+ * every URL in a string (`redis://:pw@host`, also inside `--url=redis://:pw@host`), print as <secret>.
+ */
 function hideSecrets(key: string, value: unknown): unknown {
   if (SECRET_KEYS.has(key)) return '<secret>';
-  return typeof value === 'string' ? value.replace(/^([a-z][a-z0-9+.-]*:\/\/[^/@:]*:)[^/@]*@/i, '$1<secret>@') : value;
+  return typeof value === 'string' ? value.replace(/([a-z][a-z0-9+.-]*:\/\/[^/@:\s]*:)[^/@\s]*@/gi, '$1<secret>@') : value;
 }
 
 function formatPath(keyPath: PathKey[]): string {

@@ -36,10 +36,16 @@ describe('where a problem is: file name, line, key path', () => {
     assert.equal(parse('# only a comment\n').listen.port, 9720);
   });
   test('YAML syntax errors: at most three, each with its line and the first line of the parser message', () => {
-    const text = 'a: [1\nb: {\nc: "x\nd: e: f\n';
-    const got = problems(text);
-    assert.ok(got.length >= 1 && got.length <= 3, got.join('\n'));
-    for (const line of got) assert.match(line, /^config\.yaml:\d+: \S[^\n]*$/);
+    assert.deepEqual(problems('x: 1\nx: 2\nx: 3\nx: 4\nx: 5\n'), [
+      'config.yaml:2: Map keys must be unique',
+      'config.yaml:3: Map keys must be unique',
+      'config.yaml:4: Map keys must be unique',
+    ]);
+    assert.deepEqual(problems('a: [1\nb: {\nc: "x\n'), [
+      'config.yaml:2: Flow sequence in block collection must be sufficiently indented and end with a ]',
+      'config.yaml:3: Flow map in block collection must be sufficiently indented and end with a }',
+      'config.yaml:4: Missing closing "quote',
+    ]);
     assert.equal(problems('x: 1\nx: 2\n').join('\n'), 'config.yaml:2: Map keys must be unique');
     assert.equal(problems('a:\n  b: 1\n c: 2\n', {}, '/etc/gust/other.yml')[0]!.startsWith('other.yml:'), true);
   });
@@ -98,6 +104,42 @@ describe('what was expected and what was there', () => {
       'config.yaml:3: servers[0].process: does not match any allowed form, got {"pid_file":"x","name":"y"}',
     ]);
   });
+  test('bounds and units: integers, ratios, durations and sizes say what they accept', () => {
+    const text = [
+      'listen: { port: -1 }',
+      'alerts: { server_nearly_full_ratio: 1.5, cache_hit_ratio_min: -0.1, host_cpu: { critical: x } }',
+      'cache: { ttl: 10, max_entries: 0 }',
+      'servers:',
+      '  - id: a',
+      '    logs: [ { path: /x, max_line_length: 10 }, { path: /y, max_line_length: lots } ]',
+      '    rcon: { transport: source, port: 0 }',
+      '  - id: 5',
+      'rules:',
+      '  - { name: 1x, match: y, metric: gust_x }',
+    ].join('\n');
+    assert.deepEqual(problems(text), [
+      'config.yaml:1: listen.port: expected an integer from 0 to 65535, got -1',
+      'config.yaml:3: cache.ttl: expected a duration such as "500ms", "10s", "5m", got 10',
+      'config.yaml:3: cache.max_entries: expected an integer from 1 to 10000000, got 0',
+      'config.yaml:2: alerts.server_nearly_full_ratio: expected a number from 0 to 1, got 1.5',
+      'config.yaml:2: alerts.cache_hit_ratio_min: expected a number from 0 to 1, got -0.1',
+      'config.yaml:2: alerts.host_cpu.critical: expected a number, got "x"',
+      'config.yaml:6: servers[0].logs[0].max_line_length: expected a size such as "64KiB" or "10MiB", got 10',
+      'config.yaml:6: servers[0].logs[1].max_line_length: expected a size such as "64KiB" or "10MiB", got "lots"',
+      'config.yaml:7: servers[0].rcon.port: expected an integer from 1 to 65535, got 0',
+      'config.yaml:8: servers[1].id: expected a server id matching [a-z0-9_-]{1,32}, got 5',
+      'config.yaml:10: rules[0].name: expected a rule name [a-zA-Z_][a-zA-Z0-9_]*, got "1x"',
+    ]);
+    assert.deepEqual(problems('cache: { redis: {} }\ncluster: { mode: shard, member_id: 5 }\n'), [
+      'config.yaml:2: cluster.member_id: expected a member id matching [A-Za-z0-9_.-]{1,64}, got 5',
+    ]);
+    const edges = parse('listen: { port: 65535 }\nalerts: { server_nearly_full_ratio: 1, cache_hit_ratio_min: 0 }\ncache: { ttl: "1h30m" }\nservers:\n  - { id: a, logs: [ { path: /x, max_line_length: 1MiB } ] }\n');
+    assert.equal(edges.listen.port, 65535);
+    assert.equal(edges.alerts.server_nearly_full_ratio, 1);
+    assert.equal(edges.alerts.cache_hit_ratio_min, 0);
+    assert.equal(edges.cache.ttl, 5_400_000);
+    assert.equal(edges.servers[0]!.logs[0]!.max_line_length, 1024 * 1024);
+  });
   test('unknown keys, each on the line of the key', () => {
     assert.deepEqual(problems('listen:\n  port: 1\n  hots: x\n  prot: 2\ncahce: {}\n'), [
       'config.yaml:3: listen.hots: unknown key',
@@ -144,8 +186,13 @@ describe('secrets never show in a message', () => {
     assert.deepEqual(problems('cache: { redis: { url: "http://user:hunter2@h/0" } }\n'), [
       'config.yaml:1: cache.redis.url: expected a redis:// or rediss:// URL, got "http://user:<secret>@h/0"',
     ]);
-    // Only a URL's password: a plain value with @ and : is shown as it is.
-    assert.deepEqual(problems('listen: { host: [ "a:b@c" ] }\n'), ['config.yaml:1: listen.host: expected a string, got ["a:b@c"]']);
+    assert.deepEqual(problems('cache: { redis: { url: "HTTP://:hunter2@h/0" } }\n'), [
+      'config.yaml:1: cache.redis.url: expected a redis:// or rediss:// URL, got "HTTP://:<secret>@h/0"',
+    ]);
+    // Every URL in a string; only a URL's password: a plain value with @ and : is shown as it is.
+    assert.deepEqual(problems('listen: { host: [ "--a=redis://u:pw1@h/0 b=s://:pw2@h", "a:b@c", "x://h/@:y" ] }\n'), [
+      'config.yaml:1: listen.host: expected a string, got ["--a=redis://u:<secret>@h/0 b=s://:<secret>@h","a:b@c","x://h/@:y"]',
+    ]);
   });
   test('a password that reads as a number or true stays the string it is', () => {
     const config = parse('api: { tokens: ["${T}"] }\nservers:\n  - { id: a, rcon: { transport: source, port: "${P}", password: "${PW}" } }\n', {
@@ -189,6 +236,8 @@ describe('${VAR} interpolation', () => {
       'config.yaml:2: host.enabled: expected true or false, got "True"',
       'config.yaml:3: alerts.agent_cpu_ratio: expected a number, got "1."',
     ]);
+    assert.equal(parse('listen: { host: "1${PORT}" }\nalerts: { agent_cpu_ratio: "${RATIO}" }\n', { PORT: '80', RATIO: '0.25' }).listen.host, '180');
+    assert.equal(parse('alerts: { agent_cpu_ratio: "${RATIO}" }\n', { RATIO: '0.25' }).alerts.agent_cpu_ratio, 0.25);
     assert.deepEqual(problems('listen: { port: "${P}" }\n', { P: 'x8' }), ['config.yaml:1: listen.port: expected an integer from 0 to 65535, got "x8"']);
     assert.deepEqual(problems('listen: { port: "${P}" }\n', { P: '8x' }), ['config.yaml:1: listen.port: expected an integer from 0 to 65535, got "8x"']);
     assert.deepEqual(problems('listen: { port: "${P} " }\n', { P: '8' }), ['config.yaml:1: listen.port: expected an integer from 0 to 65535, got "8 "']);
@@ -199,6 +248,8 @@ describe('${VAR} interpolation', () => {
       'config.yaml:2: listen.host: environment variable EMPTY is not set',
       'config.yaml:4: host.filesystems_exclude[1]: environment variable L is not set',
     ]);
+    // Only the unset variable: what it leaves behind (an empty port) is not reported on top.
+    assert.deepEqual(problems('listen: { port: "${PORT}" }\n'), ['config.yaml:1: listen.port: environment variable PORT is not set']);
     assert.deepEqual(problems('log: { level: "${1X}" }\n'), [
       'config.yaml:1: log.level: expected one of "trace", "debug", "info", "warn", "error", "fatal", "silent", got "${1X}"',
     ]);
