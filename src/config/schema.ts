@@ -254,7 +254,7 @@ export const serverSchema = strict({
 export const ruleSchema = strict({
   name: z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, { error: 'expected a rule name [a-zA-Z_][a-zA-Z0-9_]*' }),
   match: z.string().min(1).describe('JavaScript regular expression with named captures'),
-  flags: z.string().regex(/^[imsu]*$/).default('').describe('Regex flags (i, m, s, u)'),
+  flags: z.string().regex(/^[imsu]*$/, { error: 'expected regex flags among i, m, s, u' }).default('').describe('Regex flags (i, m, s, u)'),
   metric: z
     .string()
     .regex(/^gust_[a-zA-Z0-9_]*$/, { error: 'expected a metric name starting with gust_' })

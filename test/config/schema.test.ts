@@ -69,6 +69,13 @@ describe('where a problem is: file name, line, key path', () => {
     // `command` is missing: the message points at the rcon section that lacks it.
     assert.deepEqual(problems(text.split('\n').slice(0, 7).join('\n')), ['config.yaml:6: servers[1].rcon: the exec transport needs "command"']);
   });
+  test('a problem inside an alias (*name) is reported at the key that uses it', () => {
+    const text = 'servers:\n  - id: a\n    logs: &logs [ { path: /x, max_line_length: 10 } ]\n  - id: b\n    logs: *logs\n';
+    assert.deepEqual(problems(text), [
+      'config.yaml:3: servers[0].logs[0].max_line_length: expected a size such as "64KiB" or "10MiB", got 10',
+      'config.yaml:5: servers[1].logs[0].max_line_length: expected a size such as "64KiB" or "10MiB", got 10',
+    ]);
+  });
 });
 
 describe('what was expected and what was there', () => {
@@ -139,6 +146,38 @@ describe('what was expected and what was there', () => {
     assert.equal(edges.alerts.cache_hit_ratio_min, 0);
     assert.equal(edges.cache.ttl, 5_400_000);
     assert.equal(edges.servers[0]!.logs[0]!.max_line_length, 1024 * 1024);
+  });
+  test('names: server ids, member ids, rule names, metric names, flags, the Redis database are matched whole', () => {
+    const text = [
+      'servers:',
+      `  - id: "${'a'.repeat(32)}"`,
+      `  - id: "${'b'.repeat(33)}"`,
+      '  - id: "eu main"',
+      '  - id: ""',
+      '  - id: "-x_1"',
+      'cache: { redis: { url: "redis://h/x/0" } }',
+      `cluster: { mode: shard, member_id: "${'m'.repeat(64)}", heartbeat: 1s, member_ttl: 2s, lease_ttl: 2s }`,
+      'rules:',
+      '  - { name: "a b", match: x, metric: "xgust_a", flags: "ig" }',
+      '  - { name: "_Ok9", match: x, metric: "gust_a b", flags: "gi" }',
+      '  - { name: "ok", match: x, metric: "gust_", flags: "imsu" }',
+    ].join('\n');
+    assert.deepEqual(problems(text), [
+      'config.yaml:7: cache.redis.url: the database (the URL path) must be a number, e.g. /0, got "redis://h/x/0"',
+      `config.yaml:3: servers[1].id: expected a server id matching [a-z0-9_-]{1,32}, got "${'b'.repeat(33)}"`,
+      'config.yaml:4: servers[2].id: expected a server id matching [a-z0-9_-]{1,32}, got "eu main"',
+      'config.yaml:5: servers[3].id: expected a server id matching [a-z0-9_-]{1,32}, got ""',
+      'config.yaml:10: rules[0].name: expected a rule name [a-zA-Z_][a-zA-Z0-9_]*, got "a b"',
+      'config.yaml:10: rules[0].flags: expected regex flags among i, m, s, u, got "ig"',
+      'config.yaml:10: rules[0].metric: expected a metric name starting with gust_, got "xgust_a"',
+      'config.yaml:11: rules[1].flags: expected regex flags among i, m, s, u, got "gi"',
+      'config.yaml:11: rules[1].metric: expected a metric name starting with gust_, got "gust_a b"',
+    ]);
+    assert.deepEqual(problems(`cache: { redis: { url: "redis://h/0x" } }\ncluster: { mode: shard, member_id: "${'m'.repeat(65)}" }\n`), [
+      'config.yaml:1: cache.redis.url: the database (the URL path) must be a number, e.g. /0, got "redis://h/0x"',
+      `config.yaml:2: cluster.member_id: expected a member id matching [A-Za-z0-9_.-]{1,64}, got "${'m'.repeat(65)}"`,
+    ]);
+    assert.equal(parse('cache: { redis: {} }\ncluster: { mode: shard, member_id: "A.b-c_9" }\n').cluster!.member_id, 'A.b-c_9');
   });
   test('unknown keys, each on the line of the key', () => {
     assert.deepEqual(problems('listen:\n  port: 1\n  hots: x\n  prot: 2\ncahce: {}\n'), [
@@ -238,6 +277,8 @@ describe('${VAR} interpolation', () => {
     ]);
     assert.equal(parse('listen: { host: "1${PORT}" }\nalerts: { agent_cpu_ratio: "${RATIO}" }\n', { PORT: '80', RATIO: '0.25' }).listen.host, '180');
     assert.equal(parse('alerts: { agent_cpu_ratio: "${RATIO}" }\n', { RATIO: '0.25' }).alerts.agent_cpu_ratio, 0.25);
+    // Two references that together read as a number or boolean are still not one whole reference.
+    assert.deepEqual(parse('host: { filesystems_exclude: ["${A}${B}", "${C}${D}"] }\n', { A: 'tr', B: 'ue', C: '1', D: '2' }).host.filesystems_exclude, ['true', '12']);
     assert.deepEqual(problems('listen: { port: "${P}" }\n', { P: 'x8' }), ['config.yaml:1: listen.port: expected an integer from 0 to 65535, got "x8"']);
     assert.deepEqual(problems('listen: { port: "${P}" }\n', { P: '8x' }), ['config.yaml:1: listen.port: expected an integer from 0 to 65535, got "8x"']);
     assert.deepEqual(problems('listen: { port: "${P} " }\n', { P: '8' }), ['config.yaml:1: listen.port: expected an integer from 0 to 65535, got "8 "']);
