@@ -256,7 +256,7 @@ function kindOf(value: unknown): string {
  */
 function hideSecrets(key: string, value: unknown): unknown {
   if (SECRET_KEYS.has(key)) return '<secret>';
-  return typeof value === 'string' ? value.replace(/([a-z][a-z0-9+.-]*:\/\/[^/@:\s]*:)[^/@\s]*@/gi, '$1<secret>@') : value;
+  return typeof value === 'string' ? value.replace(/(:\/\/[^/@:\s]*:)[^/@\s]*@/g, '$1<secret>@') : value;
 }
 
 function formatPath(keyPath: PathKey[]): string {

@@ -411,6 +411,7 @@ describe('state_dir and reading the file', () => {
       assert.ok(err instanceof GustError && !(err instanceof ConfigError));
       assert.equal(err.code, 'GUST_CONFIG_READ');
       assert.equal(err.message, `${missing}: cannot read config: ENOENT: no such file or directory, open '${missing}'`);
+      assert.equal((err.cause as NodeJS.ErrnoException).code, 'ENOENT');
       return true;
     });
     await assert.rejects(loadConfigFile(dir), { code: 'GUST_CONFIG_READ', message: `${dir}: cannot read config: not a regular file (a directory)` });
