@@ -84,6 +84,27 @@ describe('password_from: process and arg', () => {
     });
     assert.deepEqual(readPasswordFrom({ process: name, cwd: cwdA, arg: '+rcon.password' }, dir), { value: 'same' });
   });
+  test('a process of that name whose working directory cannot be read is counted in the message (a zombie here)', async () => {
+    const name = `gust-z-${process.pid}`.slice(0, 15);
+    symlinkSync('/bin/sleep', path.join(dir, name));
+    // sh starts NAME, which ends at once, then becomes `sleep`, which never reaps it: a zombie
+    // named NAME (comm kept, no cmdline, no cwd link even for root).
+    const parent = spawn('sh', ['-c', `'${path.join(dir, name)}' 0 & exec sleep 1000`], { stdio: 'ignore' });
+    children.push(parent);
+    await once(parent, 'spawn');
+    const hint = `; the working directory of 1 process(es) named ${name} may not be read (run as the game's user or with CAP_SYS_PTRACE)`;
+    const expected = { error: `no running process ${name} in ${cwdA} (password_from reads its command line)${hint}` };
+    // The zombie exists once NAME has exited: poll /proc for that state, with a deadline.
+    const deadline = Date.now() + 10_000;
+    let got = readPasswordFrom({ process: name, cwd: cwdA, arg: '+p' }, dir);
+    while (!('error' in got && got.error.endsWith(hint)) && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      got = readPasswordFrom({ process: name, cwd: cwdA, arg: '+p' }, dir);
+    }
+    assert.deepEqual(got, expected);
+    // Without cwd the zombie is a process of that name whose (empty) command line lacks the flag.
+    assert.deepEqual(readPasswordFrom({ process: name, arg: '+p' }, dir), { error: `the command line of ${name} has no +p` });
+  });
   test('commandLineValue: flag then value; key= inside an option string, up to the next ?', () => {
     assert.equal(commandLineValue(['x', '+p', 'v'], '+p'), 'v');
     assert.equal(commandLineValue(['x', 'Map?A=1?P=v?B=2'], 'P='), 'v');
