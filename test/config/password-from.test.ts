@@ -6,7 +6,7 @@ import { test, describe, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { commandLineValue, readPasswordFrom } from '../../src/config/password-from.ts';
@@ -18,13 +18,15 @@ describe('password_from: file and key', () => {
   writeFileSync(path.join(dir, 'server.properties'), 'rcon.password=from-properties\n');
   writeFileSync(path.join(dir, 'Game.ini'), '[ServerSettings]\nServerAdminPassword=from-ini\n');
   writeFileSync(path.join(dir, 'server.cfg'), 'rcon_password "from-cfg"\n');
-  writeFileSync(path.join(dir, 'settings.txt'), 'rcon.password=as-properties\n');
+  // `key: value` is a properties line; read as cfg (the default for .txt) it is not this key.
+  writeFileSync(path.join(dir, 'settings.txt'), 'rcon.password: as-properties\n');
 
   test('the format follows the file name unless `format` says; relative paths from the config directory', () => {
     assert.deepEqual(readPasswordFrom({ file: 'server.properties', key: 'rcon.password' }, dir), { value: 'from-properties' });
     assert.deepEqual(readPasswordFrom({ file: path.join(dir, 'Game.ini'), key: 'ServerAdminPassword' }, '/'), { value: 'from-ini' });
     assert.deepEqual(readPasswordFrom({ file: 'server.cfg', key: 'rcon_password' }, dir), { value: 'from-cfg' });
     assert.deepEqual(readPasswordFrom({ file: 'settings.txt', key: 'rcon.password', format: 'properties' }, dir), { value: 'as-properties' });
+    assert.deepEqual(readPasswordFrom({ file: 'settings.txt', key: 'rcon.password' }, dir), { error: `"${dir}/settings.txt" has no key "rcon.password"` });
   });
   test('a missing key or an unreadable file says which file and why', () => {
     assert.deepEqual(readPasswordFrom({ file: 'server.properties', key: 'nope' }, dir), { error: `"${dir}/server.properties" has no key "nope"` });
@@ -59,6 +61,10 @@ describe('password_from: process and arg', () => {
     assert.deepEqual(readPasswordFrom({ process: name, cwd: cwdA, arg: '+rcon.password' }, dir), { value: 'pw-a' });
     assert.deepEqual(readPasswordFrom({ process: name, arg: '+nope' }, dir), { error: `the command line of ${name} has no +nope` });
     assert.deepEqual(readPasswordFrom({ process: name, arg: 'Nope=' }, dir), { error: `the command line of ${name} has no Nope=` });
+    // A flag that ends the command line has no value.
+    const last = `gust-last-${process.pid}`;
+    await game(last, ['+rcon.password'], cwdA);
+    assert.deepEqual(readPasswordFrom({ process: last, arg: '+rcon.password' }, dir), { error: `the command line of ${last} has no +rcon.password` });
     assert.deepEqual(readPasswordFrom({ process: name, cwd: cwdB, arg: '+rcon.password' }, dir), {
       error: `no running process ${name} in ${cwdB} (password_from reads its command line)`,
     });
@@ -131,6 +137,16 @@ describe('bounded reads of regular files', () => {
       await assert.rejects(read(path.join(dir, 'fifo'), max), { code: 'GUST_CONFIG_READ', message: `${dir}/fifo: not a regular file (a FIFO)` });
       await assert.rejects(read(dir, max), { code: 'GUST_CONFIG_READ', message: `${dir}: not a regular file (a directory)` });
       await assert.rejects(read(path.join(dir, 'missing'), max), { code: 'ENOENT' });
+    });
+    test(`${kind}: every descriptor is closed again, after a read and after a refusal`, async () => {
+      const open = () => readdirSync('/proc/self/fd').length;
+      const before = open();
+      for (let i = 0; i < 5; i++) {
+        await read(path.join(dir, 'exact'), max);
+        await read(path.join(dir, 'over'), max).catch(() => {});
+        await read('/proc/self/status', max).catch(() => {});
+      }
+      assert.equal(open(), before);
     });
     test(`${kind}: a file longer than its stat said (as /proc files are) is still cut at maxBytes`, async () => {
       // /proc/self/status has size 0 in stat and a few hundred bytes when read.

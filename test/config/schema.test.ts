@@ -33,7 +33,10 @@ describe('where a problem is: file name, line, key path', () => {
   test('the top level must be a mapping; an empty file is the defaults', () => {
     assert.deepEqual(problems('- a\n- b\n'), ['config.yaml:1: expected a mapping at the top level']);
     assert.deepEqual(problems('\n\n42\n'), ['config.yaml:1: expected a mapping at the top level']);
-    assert.equal(parse('# only a comment\n').listen.port, 9720);
+    const empty = parse('# only a comment\n');
+    assert.equal(empty.listen.port, 9720);
+    assert.deepEqual([empty.api.tokens, empty.servers, empty.rules], [[], [], []]);
+    assert.deepEqual(parse('servers: [ { id: a } ]\n').servers[0]!.logs, []);
   });
   test('YAML syntax errors: at most three, each with its line and the first line of the parser message', () => {
     assert.deepEqual(problems('x: 1\nx: 2\nx: 3\nx: 4\nx: 5\n'), [
