@@ -40,11 +40,15 @@ describe('password_from: file and key', () => {
 
 describe('password_from: process and arg', () => {
   const children: ChildProcess[] = [];
-  after(() => children.forEach((c) => c.kill('SIGKILL')));
+  after(() => children.forEach((c) => c.stdin?.end()));
+
+  // Each child ends when its stdin (a pipe from this process) closes: also when this process is
+  // killed before after() runs (a Stryker timeout), so none is left behind.
+  const UNTIL_EOF = "process.stdin.on('end', () => process.exit()).resume()";
 
   /** A process whose /proc cmdline is argv0 + args, running in cwd, until the tests end. */
   async function game(argv0: string, args: string[], cwd: string, executable = process.execPath): Promise<void> {
-    const child = spawn(executable, ['-e', 'setInterval(() => {}, 1e9)', ...args], { argv0, cwd, stdio: 'ignore' });
+    const child = spawn(executable, ['-e', UNTIL_EOF, ...args], { argv0, cwd, stdio: ['pipe', 'ignore', 'ignore'] });
     children.push(child);
     await once(child, 'spawn');
   }
@@ -93,9 +97,9 @@ describe('password_from: process and arg', () => {
   test('a process of that name whose working directory cannot be read is counted in the message (a zombie here)', async () => {
     const name = `gust-z-${process.pid}`.slice(0, 15);
     symlinkSync('/bin/sleep', path.join(dir, name));
-    // sh starts NAME, which ends at once, then becomes `sleep`, which never reaps it: a zombie
-    // named NAME (comm kept, no cmdline, no cwd link even for root).
-    const parent = spawn('sh', ['-c', `'${path.join(dir, name)}' 0 & exec sleep 1000`], { stdio: 'ignore' });
+    // sh starts NAME, which ends at once, then becomes `cat` (until its stdin closes), which never
+    // reaps it: a zombie named NAME (comm kept, no cmdline, no cwd link even for root).
+    const parent = spawn('sh', ['-c', `'${path.join(dir, name)}' 0 </dev/null & exec cat >/dev/null`], { stdio: ['pipe', 'ignore', 'ignore'] });
     children.push(parent);
     await once(parent, 'spawn');
     const hint = `; the working directory of 1 process(es) named ${name} may not be read (run as the game's user or with CAP_SYS_PTRACE)`;
