@@ -10,7 +10,7 @@ export const MODULES = {
   // encodePacket/decodePackets/packetAt: the codec part of the transport (line range).
   'rcon-codec': { mutate: ['src/sources/commands/transports/rcon-codec.ts'], tests: ['test/commands/codec.test.ts'] },
   thresholds: { mutate: ['src/alerts/thresholds.ts'], tests: ['test/alerts/rules.test.ts'] },
-  config: { mutate: ['src/config/*.ts', '!src/config/emit-schema.ts'], tests: ['test/config/load.test.ts', 'test/config/units.test.ts'] },
+  config: { mutate: ['src/config/*.ts', '!src/config/emit-schema.ts'], tests: ['test/config/schema.test.ts', 'test/config/password-from.test.ts', 'test/config/load.test.ts', 'test/config/units.test.ts'] },
   parsers: { mutate: ['src/sources/commands/parsers/*.ts'], tests: ['test/commands/parsers.test.ts', 'test/commands/parser-selection.test.ts'] },
   extract: { mutate: ['src/extract/**/*.ts'], tests: ['test/extract/golden.test.ts', 'test/extract/multiline.test.ts', 'test/extract/series.test.ts', 'test/extract/claims.test.ts'] },
 };

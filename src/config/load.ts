@@ -7,7 +7,7 @@ import path from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import type { z } from 'zod';
 import { ConfigError, errorMessage, GustError } from '../errors.ts';
-import { MAX_CONFIG_BYTES, MAX_SECRET_BYTES, readRegularFile, readRegularFileSync } from './read-file.ts';
+import { MAX_CONFIG_BYTES, MAX_SECRET_BYTES, readFailure, readRegularFile, readRegularFileSync } from './read-file.ts';
 import { configSchema, type Config } from './schema.ts';
 import { passwordFromSchema, readPasswordFrom } from './password-from.ts';
 import { checkCluster } from '../cluster/config.ts';
@@ -205,8 +205,7 @@ function readSecretFiles(
           ? content.split('\n').map((l) => l.trim()).filter((l) => l.length > 0 && !l.startsWith('#'))
           : content.trim();
     } catch (err) {
-      const reason = err instanceof GustError ? errorMessage(err).replace(`${file}: `, '') : ((err as NodeJS.ErrnoException).code ?? 'unreadable');
-      at([...keyPath, key], `cannot read secret file ${JSON.stringify(file)} (${reason})`);
+      at([...keyPath, key], `cannot read secret file ${JSON.stringify(file)} (${readFailure(file, err)})`);
     }
   }
   return out;
@@ -251,10 +250,13 @@ function kindOf(value: unknown): string {
   return typeof value === 'object' ? 'a mapping' : `a ${typeof value}`;
 }
 
-/** JSON.stringify replacer for a value shown in an error: secrets below it, and a URL's password (`redis://:pw@host`), print as <secret>. */
+/**
+ * JSON.stringify replacer for a value shown in an error: secrets below it, and the password of
+ * every URL in a string (`redis://:pw@host`, also inside `--url=redis://:pw@host`), print as <secret>.
+ */
 function hideSecrets(key: string, value: unknown): unknown {
   if (SECRET_KEYS.has(key)) return '<secret>';
-  return typeof value === 'string' ? value.replace(/^([a-z][a-z0-9+.-]*:\/\/[^/@:]*:)[^/@]*@/i, '$1<secret>@') : value;
+  return typeof value === 'string' ? value.replace(/(:\/\/[^/@:\s]*:)[^/@\s]*@/g, '$1<secret>@') : value;
 }
 
 function formatPath(keyPath: PathKey[]): string {

@@ -14,8 +14,7 @@
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { errorMessage } from '../errors.ts';
-import { MAX_CONFIG_BYTES, readRegularFileSync } from './read-file.ts';
+import { MAX_CONFIG_BYTES, readFailure, readRegularFileSync } from './read-file.ts';
 import { argValue, FILE_FORMATS, formatOf, parseSettings } from '../discovery/formats.ts';
 
 export const passwordFromSchema = z
@@ -43,7 +42,7 @@ export function readPasswordFrom(ref: z.output<typeof passwordFromSchema>, baseD
     try {
       text = readRegularFileSync(file, MAX_CONFIG_BYTES);
     } catch (err) {
-      return { error: `cannot read ${JSON.stringify(file)} (${(err as NodeJS.ErrnoException).code ?? errorMessage(err)})` };
+      return { error: `cannot read ${JSON.stringify(file)} (${readFailure(file, err)})` };
     }
     const value = parseSettings(text, ref.format ?? formatOf(file)).get(ref.key);
     return value === undefined ? { error: `${JSON.stringify(file)} has no key "${ref.key}"` } : { value };

@@ -6,7 +6,7 @@
  */
 import { closeSync, constants, fstatSync, openSync, readSync, type Stats } from 'node:fs';
 import { open } from 'node:fs/promises';
-import { GustError } from '../errors.ts';
+import { errorMessage, GustError } from '../errors.ts';
 import { fileKind } from '../file-kind.ts';
 
 export const MAX_CONFIG_BYTES = 4 * 1024 * 1024;
@@ -17,6 +17,12 @@ const FLAGS = constants.O_RDONLY | constants.O_NONBLOCK;
 function check(file: string, stats: Stats, maxBytes: number): void {
   if (!stats.isFile()) throw new GustError('GUST_CONFIG_READ', `${file}: not a regular file (${fileKind(stats)})`);
   if (stats.size > maxBytes) throw new GustError('GUST_CONFIG_READ', `${file}: larger than the ${maxBytes} bytes allowed`);
+}
+
+/** Why a read failed, for a message that already names the file: our own reason, else the errno code. */
+export function readFailure(file: string, err: unknown): string {
+  if (err instanceof GustError) return err.message.replace(`${file}: `, '');
+  return (err as NodeJS.ErrnoException).code ?? errorMessage(err);
 }
 
 /** Async (the thread pool does the I/O): used for the config file, also on reload while serving. */

@@ -10,17 +10,19 @@ import { z } from 'zod';
 import { parseDuration, parseSize } from './units.ts';
 import { Secret } from './secret.ts';
 
+// A schema's own `error` (zod 4) is also the message of its refine/regex checks, so each
+// message is written once; a type error without one reads "expected a string/number" (load.ts).
 const duration = (description: string) =>
   z
     .string({ error: 'expected a duration such as "500ms", "10s", "5m"' })
-    .refine((s) => parseDuration(s) !== undefined, { error: 'expected a duration such as "500ms", "10s", "5m"' })
+    .refine((s) => parseDuration(s) !== undefined)
     .transform((s) => parseDuration(s)!)
     .describe(description);
 
 const size = (description: string) =>
   z
     .string({ error: 'expected a size such as "64KiB" or "10MiB"' })
-    .refine((s) => parseSize(s) !== undefined, { error: 'expected a size such as "64KiB" or "10MiB"' })
+    .refine((s) => parseSize(s) !== undefined)
     .transform((s) => parseSize(s)!)
     .describe(description);
 
@@ -31,7 +33,7 @@ const ratio = (description: string) =>
   z.number({ error: 'expected a number from 0 to 1' }).min(0).max(1).describe(description);
 
 const secret = (description: string) =>
-  z.string({ error: 'expected a string' }).transform((s) => new Secret(s)).describe(description);
+  z.string().transform((s) => new Secret(s)).describe(description);
 
 export const SERVER_ID_RE = /^[a-z0-9_-]{1,32}$/;
 export const GAMES = ['rust', 'minecraft', 'source', 'valheim', 'ark', 'palworld', 'generic'] as const;
@@ -124,7 +126,7 @@ export const clusterSchema = strict({
     .describe('replicate: one member polls each server, every member exports all of them (HA); shard: each server is polled and exported by one member (scale)'),
   member_id: z
     .string({ error: 'expected a member id matching [A-Za-z0-9_.-]{1,64}' })
-    .regex(/^[A-Za-z0-9_.-]{1,64}$/, { error: 'expected a member id matching [A-Za-z0-9_.-]{1,64}' })
+    .regex(/^[A-Za-z0-9_.-]{1,64}$/)
     .optional()
     .describe('Unique per member; default: the host name'),
   advertise_url: z.string().optional().describe('Address announced to the group (GET /api/v1/cluster); default http://<host name>:<listen.port>'),
@@ -137,8 +139,8 @@ export const clusterSchema = strict({
 
 const threshold = (warning: number, critical: number, description: string) =>
   strict({
-    warning: z.number({ error: 'expected a number' }).default(warning),
-    critical: z.number({ error: 'expected a number' }).default(critical),
+    warning: z.number().default(warning),
+    critical: z.number().default(critical),
   })
     .prefault({})
     .describe(description);
@@ -240,7 +242,7 @@ export const processSchema = z.union([
 export const serverSchema = strict({
   id: z
     .string({ error: 'expected a server id matching [a-z0-9_-]{1,32}' })
-    .regex(SERVER_ID_RE, { error: 'expected a server id matching [a-z0-9_-]{1,32}' }),
+    .regex(SERVER_ID_RE),
   name: z.string().optional(),
   game: z.enum(GAMES).default('generic'),
   maintenance: z.boolean().default(false).describe('Planned downtime: gust_server_maintenance 1, GustServerDown silenced'),
@@ -254,7 +256,7 @@ export const serverSchema = strict({
 export const ruleSchema = strict({
   name: z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, { error: 'expected a rule name [a-zA-Z_][a-zA-Z0-9_]*' }),
   match: z.string().min(1).describe('JavaScript regular expression with named captures'),
-  flags: z.string().regex(/^[imsu]*$/).default('').describe('Regex flags (i, m, s, u)'),
+  flags: z.string().regex(/^[imsu]*$/, { error: 'expected regex flags among i, m, s, u' }).default('').describe('Regex flags (i, m, s, u)'),
   metric: z
     .string()
     .regex(/^gust_[a-zA-Z0-9_]*$/, { error: 'expected a metric name starting with gust_' })
