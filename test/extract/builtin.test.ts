@@ -1,0 +1,83 @@
+/**
+ * Edges of the built-in rule sets' shared parts (src/extract/rules.ts, builtin/generic.ts):
+ * seed 000's player-count lines and their validation 0 <= current <= max <= 1000, the
+ * `YYYY-MM-DD HH:MM:SS` and `MM/dd/yyyy HH:mm:ss: ` prefixes that give a line its own time, and
+ * lines without a prefix. Lines written here in the formats of PROTOCOLS.md section 4, fed to
+ * the real extraction engine.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Game } from '../../src/config/schema.ts';
+import { engineHarness } from './helpers.ts';
+
+process.env.TZ = 'UTC';
+const READ_AT = Date.UTC(2026, 2, 14, 19, 0, 0);
+
+function server(game: Game) {
+  const h = engineHarness('');
+  const feed = (...lines: string[]) => {
+    for (const line of lines) h.engine.line('s', line, 'log', READ_AT, game);
+    h.engine.commit();
+  };
+  const fields = () => h.ctx.state.get('s')!.fields;
+  const counts = () => [fields().playersOnline?.value, fields().playersMax?.value];
+  return { ...h, feed, fields, counts };
+}
+
+test('generic player counts: the four wordings, any case, spaces or tabs after the colon', () => {
+  const s = server('generic');
+  s.feed('players: 12/50');
+  assert.deepEqual(s.counts(), [12, 50]);
+  s.feed('Online: 7 of 9');
+  assert.deepEqual(s.counts(), [7, 9]);
+  s.feed('CONNECTED:\t 3/40');
+  assert.deepEqual(s.counts(), [3, 40]);
+  s.feed('population:  21/64');
+  assert.deepEqual(s.counts(), [21, 64]);
+});
+
+test('generic player counts: 0 <= current <= max <= 1000, anything else is ignored', () => {
+  const s = server('generic');
+  s.feed('players: 0/0');
+  assert.deepEqual(s.counts(), [0, 0]);
+  s.feed('players: 1000/1000');
+  assert.deepEqual(s.counts(), [1000, 1000]);
+  s.feed('players: 51/50', 'players: 5/1001', 'online: 1001 of 1001');
+  assert.deepEqual(s.counts(), [1000, 1000], 'more players than slots, or more than 1000 slots: not a count');
+  s.feed('players: 50/50');
+  assert.deepEqual(s.counts(), [50, 50]);
+});
+
+test('generic: a colon after a digit (a time) or before a non-digit is not a count', async () => {
+  const s = server('generic');
+  s.feed('2026-03-14 18:00:00 started', 'players: none yet', 'Score:12/50 in round: 3');
+  assert.equal(s.fields().playersOnline, undefined);
+  assert.equal(await s.value('gust_log_rule_matches_total{server="s",rule="generic_player_count"}'), undefined);
+});
+
+test('generic timestamps: a line\'s own time, date and time apart by a space or T, in brackets or not; none without a prefix', () => {
+  const s = server('generic');
+  s.feed('2026-03-14 18:30:15 players: 1/10');
+  assert.equal(s.fields().playersOnline?.atMs, Date.UTC(2026, 2, 14, 18, 30, 15));
+  s.feed('[2026-03-14T18:40:00] players: 2/10');
+  assert.equal(s.fields().playersOnline?.atMs, Date.UTC(2026, 2, 14, 18, 40, 0));
+  // The same second again (the memo's shortcut) and then another second.
+  s.feed('[2026-03-14T18:40:00] players: 3/10', '[2026-03-14T18:41:00] players: 4/10');
+  assert.equal(s.fields().playersOnline?.atMs, Date.UTC(2026, 2, 14, 18, 41, 0));
+  s.feed('players: 5/10');
+  assert.equal(s.fields().playersOnline?.atMs, READ_AT, 'no prefix: the time it was read');
+  // A line stamped after it was read (clock skew) counts as read now.
+  s.feed('2026-03-14 20:00:00 players: 6/10');
+  assert.equal(s.fields().playersOnline?.atMs, READ_AT);
+});
+
+test('Valheim\'s MM/dd/yyyy prefix: the line\'s own time, and the rules see the message after it', () => {
+  const s = server('valheim');
+  s.feed('03/14/2026 18:05:09: Connections 4 ZDOS:10000  sent:0 recv:0');
+  assert.deepEqual([s.fields().playersOnline?.value, s.fields().playersOnline?.atMs], [4, Date.UTC(2026, 2, 14, 18, 5, 9)]);
+  // Without the prefix the line is taken as it is, read now.
+  s.feed('Connections 2 ZDOS:10000  sent:0 recv:0');
+  assert.deepEqual([s.fields().playersOnline?.value, s.fields().playersOnline?.atMs], [2, READ_AT]);
+  s.feed('03/14/2026 18:06:00: Load world: Midgard01');
+  assert.equal(s.fields().map?.value, 'Midgard01');
+});
