@@ -24,28 +24,31 @@ function server(game: Game) {
   return { ...h, feed, fields, counts };
 }
 
+/** Each line in turn, with the counts the state holds after it. */
+function countsAfter(game: Game, steps: Array<[string | string[], Array<number | undefined>, string?]>): void {
+  const s = server(game);
+  for (const [lines, expected, why] of steps) {
+    s.feed(...(Array.isArray(lines) ? lines : [lines]));
+    assert.deepEqual(s.counts(), expected, why ?? String(lines));
+  }
+}
+
 test('generic player counts: the four wordings, any case, spaces or tabs after the colon', () => {
-  const s = server('generic');
-  s.feed('players: 12/50');
-  assert.deepEqual(s.counts(), [12, 50]);
-  s.feed('Online: 7 of 9');
-  assert.deepEqual(s.counts(), [7, 9]);
-  s.feed('CONNECTED:\t 3/40');
-  assert.deepEqual(s.counts(), [3, 40]);
-  s.feed('population:  21/64');
-  assert.deepEqual(s.counts(), [21, 64]);
+  countsAfter('generic', [
+    ['players: 12/50', [12, 50]],
+    ['Online: 7 of 9', [7, 9]],
+    ['CONNECTED:\t 3/40', [3, 40]],
+    ['population:  21/64', [21, 64]],
+  ]);
 });
 
 test('generic player counts: 0 <= current <= max <= 1000, anything else is ignored', () => {
-  const s = server('generic');
-  s.feed('players: 0/0');
-  assert.deepEqual(s.counts(), [0, 0]);
-  s.feed('players: 1000/1000');
-  assert.deepEqual(s.counts(), [1000, 1000]);
-  s.feed('players: 51/50', 'players: 5/1001', 'online: 1001 of 1001');
-  assert.deepEqual(s.counts(), [1000, 1000], 'more players than slots, or more than 1000 slots: not a count');
-  s.feed('players: 50/50');
-  assert.deepEqual(s.counts(), [50, 50]);
+  countsAfter('generic', [
+    ['players: 0/0', [0, 0]],
+    ['players: 1000/1000', [1000, 1000]],
+    [['players: 51/50', 'players: 5/1001', 'online: 1001 of 1001'], [1000, 1000], 'more players than slots, or more than 1000 slots: not a count'],
+    ['players: 50/50', [50, 50]],
+  ]);
 });
 
 test('generic: a colon after a digit (a time) or before a non-digit is not a count', async () => {
