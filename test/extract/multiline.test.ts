@@ -80,3 +80,32 @@ test('a config reload keeps the open record of a rule that is still there', asyn
   h.lines(...REPORT.slice(2), 'BEGIN id=2');
   assert.equal(await h.value(reports), 1);
 });
+
+test('lines before any first line open nothing; a record closes at its max_lines-th line without waiting for the next', async () => {
+  const h = engineHarness(RULES());
+  h.lines('part 1', 'END');
+  assert.equal(h.engine.state().multiline, undefined, 'no record without a first line');
+  h.lines(...REPORT);
+  assert.equal(await h.value(reports), 1, 'the fifth line (max_lines) closed it');
+  assert.equal(h.engine.state().multiline, undefined);
+});
+
+test('a restored record that already holds max_lines lines is applied at once', async () => {
+  const h = engineHarness(RULES());
+  h.engine.restoreState({ sessions: {}, multiline: [{ server: 's', rule: 'report', lines: REPORT, openedAtMs: 0 }] });
+  assert.equal(await h.value(reports), 1);
+  assert.equal(h.engine.state().multiline, undefined);
+});
+
+test('flush() applies an open record; a removed rule drops its record unapplied', async () => {
+  const h = engineHarness(RULES('60s', 10));
+  h.lines(...REPORT);
+  assert.equal(await h.value(reports), undefined, 'still open: max_lines is 10');
+  h.engine.flush();
+  assert.equal(await h.value(reports), 1);
+  h.lines(...REPORT); // complete, open again
+  h.reload(RULES('60s', 10).replace('name: report', 'name: renamed')); // the same metric, rule `report` gone
+  assert.equal(h.engine.state().multiline, undefined);
+  h.engine.flush();
+  assert.equal(await h.value(reports), 1, 'the dropped record was not applied');
+});
