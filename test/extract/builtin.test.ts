@@ -8,6 +8,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Game } from '../../src/config/schema.ts';
+import { validPlayers } from '../../src/extract/rules.ts';
 import { engineHarness } from './helpers.ts';
 
 process.env.TZ = 'UTC';
@@ -83,4 +84,9 @@ test('Valheim\'s MM/dd/yyyy prefix: the line\'s own time, and the rules see the 
   assert.deepEqual([s.fields().playersOnline?.value, s.fields().playersOnline?.atMs], [2, READ_AT]);
   s.feed('03/14/2026 18:06:00: Load world: Midgard01');
   assert.equal(s.fields().map?.value, 'Midgard01');
+});
+
+test('validPlayers (also what command and query counts pass): whole numbers, 0 <= current <= max <= 1000', () => {
+  for (const [online, max] of [[0, 0], [0, 1000], [1000, 1000], [12, 50]]) assert.equal(validPlayers(online!, max!), true, `${online}/${max}`);
+  for (const [online, max] of [[-1, 5], [6, 5], [5, 1001], [1.5, 5], [1, 2.5], [Number.NaN, 5], [1, Number.NaN]]) assert.equal(validPlayers(online!, max!), false, `${online}/${max}`);
 });

@@ -7,6 +7,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { eventually } from '../support/agent.ts';
+import { Multiline } from '../../src/extract/multiline.ts';
+import type { CompiledRule } from '../../src/extract/user-rules.ts';
 import { engineHarness } from './helpers.ts';
 
 /** A record counts only when it holds all of BEGIN, parts 1-3 and END. */
@@ -108,4 +110,30 @@ test('flush() applies an open record; a removed rule drops its record unapplied'
   assert.equal(h.engine.state().multiline, undefined);
   h.engine.flush();
   assert.equal(await h.value(reports), 1, 'the dropped record was not applied');
+});
+
+test('a record-counting rule (a regex that matches any record) counts each record once, never an empty one', async () => {
+  const h = engineHarness(`rules:
+  - name: records
+    match: '^'
+    metric: gust_test_records_total
+    multiline: { first_line: '^BEGIN', max_lines: 10, max_wait: 60s }
+`);
+  h.lines('BEGIN a', 'x', 'BEGIN b', 'x');
+  h.engine.flush();
+  h.engine.flush(); // nothing open: nothing more
+  assert.equal(await h.value('gust_test_records_total{server="s"}'), 2);
+});
+
+test('Multiline.close() drops the open record: nothing to save, nothing to apply later', () => {
+  const rule = { firstLine: /^BEGIN/, config: { name: 'r', multiline: { max_lines: 10, max_wait: 60_000 } } } as unknown as CompiledRule;
+  const emitted: string[] = [];
+  const m = new Multiline(rule, (record) => emitted.push(record));
+  m.push('BEGIN 1');
+  m.push('more');
+  assert.deepEqual(m.open()?.lines, ['BEGIN 1', 'more']);
+  m.close();
+  assert.equal(m.open(), undefined);
+  m.flush();
+  assert.deepEqual(emitted, []);
 });

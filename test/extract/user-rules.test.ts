@@ -20,6 +20,7 @@ ${extra}`;
 const VALUE = 'gust_test_value{server="s"}';
 const matches = (rule = 'r', server = 's') => `gust_log_rule_matches_total{server="${server}",rule="${rule}"}`;
 const dropped = (reason: string) => `gust_rule_samples_dropped_total{rule="r",reason="${reason}"}`;
+const UNMATCHED = 'gust_log_lines_unmatched_total{server="s"}';
 
 test('default actions: a counter counts matches, a gauge is set to the value, a histogram observes it', async () => {
   const counter = engineHarness(rule('^tick (?<n>\\d+)', 'counter'));
@@ -69,6 +70,7 @@ test('a value that is not a finite number, or negative for a counter, is dropped
   assert.equal(await counter.value(VALUE), 10);
   assert.equal(await counter.value(dropped('bad_value')), 3);
   assert.equal(await counter.value(matches()), 5, 'a dropped sample still matched');
+  assert.equal((await counter.value(UNMATCHED)) ?? 0, 0, 'a line whose sample was dropped is not unmatched');
 
   const gauge = engineHarness(rule('^temp (?<n>\\S+)', 'gauge', '    value: n\n'));
   gauge.lines('temp -4');
@@ -92,6 +94,7 @@ test('delete removes the series of the captured labels; other series stay', asyn
   assert.equal(await h.value('gust_test_value{server="s",p="a"}'), undefined);
   assert.equal(await h.value('gust_test_value{server="s",p="b"}'), 1);
   assert.equal(await h.value(matches('off')), 1);
+  assert.equal((await h.value(UNMATCHED)) ?? 0, 0, 'a delete is a match');
 });
 
 for (const [format, stamp] of [
@@ -100,11 +103,12 @@ for (const [format, stamp] of [
   ['unix_ms', (ms: number) => String(ms)],
 ] as const) {
   test(`timestamp (${format}): a gauge keeps the value of the newest line, whatever order lines arrive in`, async () => {
-    const h = engineHarness(rule('^(?<at>\\S+) temp (?<n>\\d+)', 'gauge', `    value: n\n    timestamp: { capture: at, format: ${format} }\n`));
+    const h = engineHarness(rule('^(?<at>\\S*) temp (?<n>\\d+)', 'gauge', `    value: n\n    timestamp: { capture: at, format: ${format} }\n`));
     const t = Date.UTC(2026, 0, 2, 3, 4, 5);
     h.lines(`${stamp(t)} temp 20`);
     h.lines(`${stamp(t - 60_000)} temp 10`); // older: ignored
     assert.equal(await h.value(VALUE), 20);
+    assert.equal((await h.value(UNMATCHED)) ?? 0, 0, 'an older line still matched');
     h.lines(`${stamp(t)} temp 21`); // the same time: taken
     assert.equal(await h.value(VALUE), 21);
     h.lines(`${stamp(t + 1_000)} temp 30`);
@@ -112,10 +116,35 @@ for (const [format, stamp] of [
     // A stamp that does not parse does not order the line: its value is taken.
     h.lines('garbage temp 5');
     assert.equal(await h.value(VALUE), 5);
+    h.lines(' temp 6'); // an empty stamp (not the epoch)
+    assert.equal(await h.value(VALUE), 6);
     h.lines(`${stamp(t)} temp 22`); // still older than the newest stamp seen
-    assert.equal(await h.value(VALUE), 5);
+    assert.equal(await h.value(VALUE), 6);
   });
 }
+
+test('timestamps of different formats order one gauge together: unix seconds, unix ms and ISO 8601 are one clock', async () => {
+  const h = engineHarness(`rules:
+  - { name: iso, match: '^(?<at>\\S+) iso (?<n>\\d+)', metric: gust_test_value, type: gauge, value: n, timestamp: { capture: at, format: iso8601 } }
+  - { name: sec, match: '^(?<at>\\S+) sec (?<n>\\d+)', metric: gust_test_value, type: gauge, value: n, timestamp: { capture: at, format: unix } }
+  - { name: ms, match: '^(?<at>\\S+) ms (?<n>\\d+)', metric: gust_test_value, type: gauge, value: n, timestamp: { capture: at, format: unix_ms } }
+`);
+  const t = Date.UTC(2026, 0, 2, 3, 4, 5);
+  h.lines(`${new Date(t).toISOString()} iso 1`);
+  h.lines(`${(t - 1_000) / 1000} sec 2`, `${t - 1_000} ms 3`); // a second older: ignored
+  assert.equal(await h.value(VALUE), 1);
+  h.lines(`${(t + 1_000) / 1000} sec 4`);
+  assert.equal(await h.value(VALUE), 4);
+  h.lines(`${t + 2_000} ms 5`, `${new Date(t + 1_500).toISOString()} iso 6`);
+  assert.equal(await h.value(VALUE), 5);
+});
+
+test('a sample dropped past max_label_values is still a matched line', async () => {
+  const h = engineHarness(rule('^hit (?<p>\\S+)', 'counter', '    labels: [p]\n    max_label_values: 1\n'));
+  h.lines('hit a', 'hit b');
+  assert.equal(await h.value(dropped('cardinality')), 1);
+  assert.equal((await h.value(UNMATCHED)) ?? 0, 0);
+});
 
 test('a timestamp on a counter does not order lines (counters only count)', async () => {
   const h = engineHarness(rule('^(?<at>\\S+) hit', 'counter', '    timestamp: { capture: at, format: unix }\n'));
