@@ -90,3 +90,25 @@ test('validPlayers (also what command and query counts pass): whole numbers, 0 <
   for (const [online, max] of [[0, 0], [0, 1000], [1000, 1000], [12, 50]]) assert.equal(validPlayers(online!, max!), true, `${online}/${max}`);
   for (const [online, max] of [[-1, 5], [6, 5], [5, 1001], [1.5, 5], [1, 2.5], [Number.NaN, 5], [1, Number.NaN]]) assert.equal(validPlayers(online!, max!), false, `${online}/${max}`);
 });
+
+test('Valheim: counts of several digits; a phrase inside another message is not an event', async () => {
+  const s = server('valheim');
+  s.feed('03/14/2026 18:10:00: Connections 12 ZDOS:10000  sent:0 recv:0');
+  assert.equal(s.fields().playersOnline?.value, 12);
+  // The rules are anchored at the message start (and the whole message, for the start line).
+  s.feed(
+    '03/14/2026 18:11:00: Console: Bjorn: Got connection SteamID 76561198000000001',
+    '03/14/2026 18:11:01: Console: Closing socket 76561198000000001',
+    '03/14/2026 18:11:02: Console: Got character ZDOID from Bjorn : 0:0',
+    '03/14/2026 18:11:03: Console: World saved ( 12.5ms )',
+    '03/14/2026 18:11:04: Console: Game server connected',
+    '03/14/2026 18:11:05: Game server connected failed',
+    '03/14/2026 18:11:06: Got character ZDOID from Bjorn : 0:0 again',
+    '03/14/2026 18:11:07: Console: Load world: Fake',
+  );
+  const counters = await s.scrape();
+  assert.doesNotMatch(counters, /^gust_(player_joins|player_leaves|server_restarts)_total\{server="s"\} [1-9]/m);
+  assert.doesNotMatch(counters, /^gust_log_events_total\{server="s",event="(death|save)"\} [1-9]/m);
+  assert.equal(s.fields().map, undefined);
+  assert.equal(s.fields().playersOnline?.value, 12);
+});
