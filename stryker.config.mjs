@@ -12,7 +12,18 @@ export const MODULES = {
   thresholds: { mutate: ['src/alerts/thresholds.ts'], tests: ['test/alerts/rules.test.ts'] },
   config: { mutate: ['src/config/*.ts', '!src/config/emit-schema.ts'], tests: ['test/config/schema.test.ts', 'test/config/password-from.test.ts', 'test/config/load.test.ts', 'test/config/units.test.ts'] },
   parsers: { mutate: ['src/sources/commands/parsers/*.ts'], tests: ['test/commands/parsers.test.ts', 'test/commands/parser-selection.test.ts'] },
-  extract: { mutate: ['src/extract/**/*.ts'], tests: ['test/extract/golden.test.ts', 'test/extract/multiline.test.ts', 'test/extract/series.test.ts', 'test/extract/claims.test.ts'] },
+  extract: {
+    mutate: ['src/extract/**/*.ts'], tests: [
+      'test/extract/golden.test.ts',
+      'test/extract/formats.test.ts',
+      'test/extract/claims.test.ts',
+      'test/extract/players-online.test.ts',
+      'test/extract/builtin.test.ts',
+      'test/extract/user-rules.test.ts',
+      'test/extract/multiline.test.ts',
+      'test/extract/series.test.ts',
+    ],
+  },
 };
 
 const name = process.env.MUTATE_MODULE ?? 'splitter';
@@ -35,6 +46,9 @@ export default {
   reporters: ['clear-text', 'progress', 'json', 'html'],
   jsonReporter: { fileName: `reports/mutation/${name}.json` },
   htmlReporter: { fileName: `reports/mutation/${name}.html` },
+  // `--incremental` reuses the results of mutants whose code and tests did not change; one file
+  // per module (a shared one would hold only the module run last).
+  incrementalFile: `reports/stryker-incremental-${name}.json`,
   tempDirName: '.stryker-tmp',
   cleanTempDir: 'always',
 };

@@ -74,9 +74,8 @@ export function applyRule(rule: CompiledRule, server: string, text: string, metr
     }
   }
   switch (action) {
+    // `value` is 1 without a value capture: inc and dec step by one, add and inc by the capture.
     case 'inc':
-      (rule.metric as Counter | Gauge).inc(labels, config.value ? value : 1);
-      break;
     case 'add':
       (rule.metric as Counter | Gauge).inc(labels, value);
       break;
@@ -84,7 +83,7 @@ export function applyRule(rule: CompiledRule, server: string, text: string, metr
       (rule.metric as Gauge).set(labels, value);
       break;
     case 'dec':
-      (rule.metric as Gauge).dec(labels, config.value ? value : 1);
+      (rule.metric as Gauge).dec(labels, value);
       break;
     case 'observe':
       (rule.metric as Histogram).observe(labels, value);

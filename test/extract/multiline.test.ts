@@ -7,6 +7,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { eventually } from '../support/agent.ts';
+import { Multiline } from '../../src/extract/multiline.ts';
+import type { CompiledRule } from '../../src/extract/user-rules.ts';
 import { engineHarness } from './helpers.ts';
 
 /** A record counts only when it holds all of BEGIN, parts 1-3 and END. */
@@ -79,4 +81,59 @@ test('a config reload keeps the open record of a rule that is still there', asyn
   h.reload(RULES());
   h.lines(...REPORT.slice(2), 'BEGIN id=2');
   assert.equal(await h.value(reports), 1);
+});
+
+test('lines before any first line open nothing; a record closes at its max_lines-th line without waiting for the next', async () => {
+  const h = engineHarness(RULES());
+  h.lines('part 1', 'END');
+  assert.equal(h.engine.state().multiline, undefined, 'no record without a first line');
+  h.lines(...REPORT);
+  assert.equal(await h.value(reports), 1, 'the fifth line (max_lines) closed it');
+  assert.equal(h.engine.state().multiline, undefined);
+});
+
+test('a restored record that already holds max_lines lines is applied at once', async () => {
+  const h = engineHarness(RULES());
+  h.engine.restoreState({ sessions: {}, multiline: [{ server: 's', rule: 'report', lines: REPORT, openedAtMs: 0 }] });
+  assert.equal(await h.value(reports), 1);
+  assert.equal(h.engine.state().multiline, undefined);
+});
+
+test('flush() applies an open record; a removed rule drops its record unapplied', async () => {
+  const h = engineHarness(RULES('60s', 10));
+  h.lines(...REPORT);
+  assert.equal(await h.value(reports), undefined, 'still open: max_lines is 10');
+  h.engine.flush();
+  assert.equal(await h.value(reports), 1);
+  h.lines(...REPORT); // complete, open again
+  h.reload(RULES('60s', 10).replace('name: report', 'name: renamed')); // the same metric, rule `report` gone
+  assert.equal(h.engine.state().multiline, undefined);
+  h.engine.flush();
+  assert.equal(await h.value(reports), 1, 'the dropped record was not applied');
+});
+
+test('a record-counting rule (a regex that matches any record) counts each record once, never an empty one', async () => {
+  const h = engineHarness(`rules:
+  - name: records
+    match: '^'
+    metric: gust_test_records_total
+    multiline: { first_line: '^BEGIN', max_lines: 10, max_wait: 60s }
+`);
+  h.lines('BEGIN a', 'x', 'BEGIN b', 'x');
+  h.engine.flush();
+  h.engine.flush(); // nothing open: nothing more
+  assert.equal(await h.value('gust_test_records_total{server="s"}'), 2);
+});
+
+test('Multiline.close() drops the open record: nothing to save, nothing to apply later', () => {
+  const rule = { firstLine: /^BEGIN/, config: { name: 'r', multiline: { max_lines: 10, max_wait: 60_000 } } } as unknown as CompiledRule;
+  const emitted: string[] = [];
+  const m = new Multiline(rule, (record) => emitted.push(record));
+  m.push('BEGIN 1');
+  m.push('more');
+  assert.deepEqual(m.open()?.lines, ['BEGIN 1', 'more']);
+  m.close();
+  assert.equal(m.open(), undefined);
+  m.flush();
+  assert.deepEqual(emitted, []);
 });

@@ -2,7 +2,8 @@
 import { GustError } from '../../../errors.ts';
 import type { GameObservation } from '../../../state/servers.ts';
 
-const LIST = /There are (\d+)(?:\/| of a max (?:of )?)(\d+) players online:\s*(.*)/s;
+// The names after the colon are not read (the count says how many).
+const LIST = /There are (\d+)(?:\/| of a max (?:of )?)(\d+) players online:/;
 
 export function parseMinecraftList(text: string): GameObservation {
   const m = LIST.exec(text.replace(/§./g, ''));

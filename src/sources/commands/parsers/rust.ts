@@ -12,19 +12,21 @@ function json(text: string, command: string): unknown {
   }
 }
 
-const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
+// Number.isFinite does not coerce: a string, a boolean or null is not a number to it.
+const num = (v: unknown): number | undefined => (Number.isFinite(v) ? (v as number) : undefined);
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined);
 
 export function parseRustServerinfo(text: string, nowMs: number): GameObservation {
-  const info = json(text, 'serverinfo') as Record<string, unknown> | null;
-  if (!info || typeof info !== 'object' || num(info.Players) === undefined || num(info.MaxPlayers) === undefined) {
-    throw new GustError('GUST_COMMAND_PARSE', 'serverinfo reply has no Players/MaxPlayers');
-  }
+  // Any JSON value: a number, a string or `null` (read as {}) has no Players either.
+  const info = (json(text, 'serverinfo') ?? {}) as Record<string, unknown>;
+  const players = num(info.Players);
+  const max = num(info.MaxPlayers);
+  if (players === undefined || max === undefined) throw new GustError('GUST_COMMAND_PARSE', 'serverinfo reply has no Players/MaxPlayers');
   const uptime = num(info.Uptime);
   const memory = num(info.Memory);
   return {
-    playersOnline: num(info.Players),
-    playersMax: num(info.MaxPlayers),
+    playersOnline: players,
+    playersMax: max,
     playersQueued: num(info.Queued),
     playersJoining: num(info.Joining),
     tickRateHz: num(info.Framerate),

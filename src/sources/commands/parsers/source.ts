@@ -9,12 +9,13 @@ export function parseSourceStatus(text: string): GameObservation {
   const m = PLAYERS.exec(text);
   if (!m) throw new GustError('GUST_COMMAND_PARSE', 'status reply has no "players : N humans, B bots (M max)" line');
   const field = (name: string) => new RegExp(`^${name}\\s*:\\s*(.+?)\\s*$`, 'm').exec(text)?.[1];
-  const map = field('map')?.split(/\s+at:/)[0]?.trim() ?? CS2_MAP.exec(text)?.[1];
+  // `map : ctf_2fort at: 0 x, 0 y, 0 z` (TF2, CS:GO); field() already trimmed the value's ends.
+  const map = field('map')?.split(/\s+at:/)[0] ?? CS2_MAP.exec(text)?.[1];
   return {
     playersOnline: Number(m[1]),
     playersMax: Number(m[3]),
     name: field('hostname'),
     map,
-    version: field('version')?.split(/\s+/)[0],
+    version: field('version')?.split(/\s/)[0],
   };
 }
