@@ -4,12 +4,6 @@ import type { Config } from './config/schema.ts';
 /** Log text kept in memory while stdout is not read; past it, lines are dropped and counted. */
 const STDOUT_BUFFER_BYTES = 4 * 1024 * 1024;
 
-/** Set when the process exits: the final flush then gives up on a stdout that does not drain. */
-let exiting = false;
-process.once('exit', () => {
-  exiting = true;
-});
-
 /**
  * stdout, written asynchronously. pino's default writes synchronously, and a write to a pipe
  * nobody reads (a stalled journald or log shipper, a parent that stopped reading) retries
@@ -17,6 +11,12 @@ process.once('exit', () => {
  * exit after SIGTERM (orphaned test agents were found hours later in that wait).
  */
 function stdoutDestination(): pino.DestinationStream & NodeJS.EventEmitter {
+  // Set when the process exits (before pino's exit flush, registered after this): that flush
+  // then gives up on a stdout that does not drain.
+  let exiting = false;
+  process.once('exit', () => {
+    exiting = true;
+  });
   const stream = pino.destination({ dest: 1, sync: false, maxLength: STDOUT_BUFFER_BYTES, retryEAGAIN: () => !exiting });
   // pino flushes an asynchronous destination synchronously at exit; with stdout still full
   // that throws (retry refused above): what cannot be written then is lost, the exit is not.

@@ -48,7 +48,7 @@ export class FileTailer {
   readonly #handle: FileHandle;
   readonly #splitter: LineSplitter;
   readonly #sink: TailerSink;
-  #head: Head;
+  #head!: Head;
   /**
    * The head's bytes while it is shorter than HEAD_BYTES: it grows from the bytes a read
    * delivered, never from a later look at the file, which may already be new content after a
@@ -76,7 +76,7 @@ export class FileTailer {
     this.#checkedMtimeMs = stats.mtimeMs;
     this.options = options;
     this.#sink = sink;
-    this.#head = this.#setHead(head);
+    this.#setHead(head);
     this.#splitter = new LineSplitter(options, offset);
   }
 
@@ -232,9 +232,9 @@ export class FileTailer {
     );
   }
 
-  #setHead(bytes: Buffer): Head {
+  #setHead(bytes: Buffer): void {
     this.#headBytes = bytes.length < HEAD_BYTES ? Buffer.from(bytes) : undefined;
-    return { length: bytes.length, hash: hashHead(bytes) };
+    this.#head = { length: bytes.length, hash: hashHead(bytes) };
   }
 
   /** Extend a short head with the bytes just read at `at` (only where they continue it). */
@@ -242,7 +242,7 @@ export class FileTailer {
     const have = this.#headBytes!;
     const end = Math.min(at + bytes.length, HEAD_BYTES);
     if (at > have.length || end <= have.length) return;
-    this.#head = this.#setHead(Buffer.concat([have, bytes.subarray(have.length - at, end - at)]));
+    this.#setHead(Buffer.concat([have, bytes.subarray(have.length - at, end - at)]));
   }
 
   /** Start over from byte 0 after a truncation; the partial line of the old content is kept as a line. */
@@ -251,7 +251,7 @@ export class FileTailer {
     this.#flushPartial();
     this.#splitter.reset(0);
     const stats = await this.#handle.stat();
-    this.#head = this.#setHead(readHead(this.#handle, Math.min(stats.size, HEAD_BYTES)));
+    this.#setHead(readHead(this.#handle, Math.min(stats.size, HEAD_BYTES)));
     this.size = stats.size;
     this.#checkedSize = stats.size;
     this.#checkedMtimeMs = stats.mtimeMs;
