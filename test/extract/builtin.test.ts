@@ -7,7 +7,11 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Game } from '../../src/config/schema.ts';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { parseFiles } from '../../src/cli/parse.ts';
+import { GAMES, type Game } from '../../src/config/schema.ts';
 import { validPlayers } from '../../src/extract/rules.ts';
 import { engineHarness } from './helpers.ts';
 
@@ -105,10 +109,69 @@ test('Valheim: counts of several digits; a phrase inside another message is not 
     '03/14/2026 18:11:05: Game server connected failed',
     '03/14/2026 18:11:06: Got character ZDOID from Bjorn : 0:0 again',
     '03/14/2026 18:11:07: Console: Load world: Fake',
+    '03/14/2026 18:11:08: Console: Connections 9 ZDOS:10000  sent:0 recv:0',
+    // A date inside a line is not its prefix.
+    'Bjorn: 03/14/2026 18:11:09: Connections 8 ZDOS:10000  sent:0 recv:0',
+    '#03/14/2026 18:11:10: Connections 7 ZDOS:10000  sent:0 recv:0',
   );
   const counters = await s.scrape();
   assert.doesNotMatch(counters, /^gust_(player_joins|player_leaves|server_restarts)_total\{server="s"\} [1-9]/m);
   assert.doesNotMatch(counters, /^gust_log_events_total\{server="s",event="(death|save)"\} [1-9]/m);
   assert.equal(s.fields().map, undefined);
   assert.equal(s.fields().playersOnline?.value, 12);
+});
+
+test('ARK\'s [yyyy.MM.dd-HH.mm.ss:mmm] prefix: the line\'s own time to the millisecond, with or without the second stamp', () => {
+  const s = server('ark');
+  s.feed('[2026.03.14-18.48.40:782][696]2026.03.14_18.48.40: Saving world...');
+  assert.equal(s.fields().lastSaveTimestampSeconds?.value, Date.UTC(2026, 2, 14, 18, 48, 40, 782) / 1000);
+  // ARK: Survival Ascended writes no second stamp; the frame counter may be padded.
+  s.feed('[2026.03.14-18.52.07:015][ 12]World Save Complete');
+  assert.equal(s.fields().lastSaveTimestampSeconds?.value, Date.UTC(2026, 2, 14, 18, 52, 7, 15) / 1000);
+});
+
+test('ARK: a start is the whole message; saves and crashes start the message; quoted in chat they are not events', async () => {
+  const s = server('ark');
+  const at = '[2026.03.14-18.00.00:000][1]2026.03.14_18.00.00: ';
+  s.feed(`${at}Server: "Gust Island" has successfully started!`);
+  s.feed(
+    `${at}Bob (Bob): Server: "Fake" has successfully started!`,
+    `${at}Server: "Gust Island" has successfully started! (said Bob)`,
+    `${at}Bob (Bob): Saving world soon`,
+    `${at}Bob (Bob): Fatal error! lol`,
+    `${at}Bob (Bob): CRASH: not really`,
+    `${at}Bob (Bob): Unhandled Exception, he said`,
+  );
+  assert.equal(await s.value('gust_log_rule_matches_total{server="s",rule="ark_start"}'), 1);
+  assert.equal((await s.value('gust_log_events_total{server="s",event="save"}')) ?? 0, 0);
+  assert.equal((await s.value('gust_log_events_total{server="s",event="crash"}')) ?? 0, 0);
+  assert.equal(s.fields().lastSaveTimestampSeconds, undefined);
+});
+
+// CONVENTIONS: a label set that can occur starts at 0, and only those. What a game's log can
+// count is its rule set's `counts`; this table is what an operator finds on /metrics for a
+// server of that game before its first line.
+const SERIES_AT_ZERO: Record<Game, { events: string[]; players: boolean }> = {
+  rust: { events: ['chat', 'death', 'kick', 'ban', 'save', 'warning', 'error', 'crash'], players: true },
+  minecraft: { events: ['chat', 'death', 'kick', 'ban', 'save', 'warning', 'error', 'crash'], players: true },
+  source: { events: ['chat', 'death', 'kick', 'ban'], players: true },
+  valheim: { events: ['death', 'save'], players: true },
+  ark: { events: ['death', 'kick', 'ban', 'save', 'crash'], players: true },
+  palworld: { events: ['chat', 'death', 'save'], players: true },
+  generic: { events: ['warning', 'error', 'crash'], players: false },
+};
+
+test('before any line, a server has at 0 exactly the event, join and leave series its game\'s log can count', async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'gust-counts-'));
+  const empty = path.join(dir, 'empty.log');
+  writeFileSync(empty, '');
+  for (const game of GAMES) {
+    const out = await parseFiles({ game, server: 'z', rules: [], files: [empty], nowMs: READ_AT });
+    const events = [...out.matchAll(/^gust_log_events_total\{server="z",event="(\w+)"\} 0$/gm)].map((m) => m[1]);
+    assert.deepEqual(events, SERIES_AT_ZERO[game].events, `${game}: events`);
+    const players = SERIES_AT_ZERO[game].players;
+    for (const name of ['gust_player_joins_total', 'gust_player_leaves_total']) {
+      assert.equal(new RegExp(`^${name}\\{server="z"\\} 0$`, 'm').test(out), players, `${game}: ${name}`);
+    }
+  }
 });
