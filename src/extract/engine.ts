@@ -68,7 +68,7 @@ class ServerSink implements EventSink {
   warm = false;
   readonly #labels: { server: string };
   readonly #ctx: AgentContext;
-  #set: BuiltinRuleSet | undefined;
+  #set!: BuiltinRuleSet;
   readonly #stampMemo: TimestampMemo = { stamp: '', ms: 0 };
   #text = '';
   #atMs = 0;
@@ -90,13 +90,12 @@ class ServerSink implements EventSink {
 
   /** The line's own time when it has one; never later than when it was read. */
   #at(): number {
-    const own = this.#set?.timestamp?.(this.#text, this.#atMs, this.#stampMemo);
+    const own = this.#set.timestamp(this.#text, this.#atMs, this.#stampMemo);
     return own === undefined || own > this.#atMs ? this.#atMs : own;
   }
 
-  join(player?: string): void {
+  join(player: string): void {
     if (!this.warm) this.#ctx.counters.joins.inc(this.#labels);
-    if (player === undefined) return;
     this.#kicked.delete(player);
     if (!this.sessions.has(player) && this.sessions.size >= MAX_OPEN_SESSIONS) this.sessions.delete(this.sessions.keys().next().value!);
     const at = this.#at();
@@ -108,9 +107,8 @@ class ServerSink implements EventSink {
     if (!this.sessions.has(player)) this.join(player);
   }
 
-  leave(player?: string): void {
+  leave(player: string): void {
     if (!this.warm) this.#ctx.counters.leaves.inc(this.#labels);
-    if (player === undefined) return;
     this.#kicked.delete(player);
     const joined = this.sessions.get(player);
     if (joined === undefined) return;
@@ -120,12 +118,10 @@ class ServerSink implements EventSink {
     this.#observe({ playersOnline: this.sessions.size }, at);
   }
 
-  kick(player?: string): void {
-    if (player !== undefined) {
-      if (this.#kicked.has(player)) return; // another record of the same kick
-      if (this.#kicked.size >= MAX_OPEN_SESSIONS) this.#kicked.delete(this.#kicked.values().next().value!);
-      this.#kicked.add(player);
-    }
+  kick(player: string): void {
+    if (this.#kicked.has(player)) return; // another record of the same kick
+    if (this.#kicked.size >= MAX_OPEN_SESSIONS) this.#kicked.delete(this.#kicked.values().next().value!);
+    this.#kicked.add(player);
     this.event('kick');
   }
 
@@ -361,9 +357,6 @@ function isOpenRecord(r: unknown): r is NonNullable<ExtractionState['multiline']
   );
 }
 
-function containsHint(text: string, hint: string | readonly string[] | ((text: string) => boolean)): boolean {
-  if (typeof hint === 'string') return text.includes(hint);
-  if (typeof hint === 'function') return hint(text);
-  for (const h of hint) if (text.includes(h)) return true;
-  return false;
+function containsHint(text: string, hint: string | ((text: string) => boolean)): boolean {
+  return typeof hint === 'string' ? text.includes(hint) : hint(text);
 }

@@ -10,19 +10,19 @@ export interface EventSink {
    * A player entered. `player` (a SteamID or a name) pairs joins with leaves for session
    * durations and the players-online figure derived from the log.
    */
-  join(player?: string): void;
+  join(player: string): void;
   /**
    * A second record of a join already announced (Minecraft's `NAME joined the game` after its
    * `logged in with entity id` line): a join only when the player is not online yet.
    */
   joinConfirmed(player: string): void;
-  leave(player?: string): void;
+  leave(player: string): void;
   /**
    * A player was kicked: event `kick`, counted once per session (Minecraft may log one kick as
    * `Kicked NAME`, `NAME was kicked for ...` and `NAME lost connection: Kicked ...`). Not a
    * leave: formats that print no leave after a kick call leave() too.
    */
-  kick(player?: string): void;
+  kick(player: string): void;
   event(event: LogEvent): void;
   /** A world save: counts event `save` and sets the last-save timestamp. */
   save(): void;
@@ -40,10 +40,10 @@ export interface BuiltinRule {
   /** The `rule` label of gust_log_rule_matches_total. */
   readonly name: string;
   /**
-   * A substring every matching line contains (or one of several, or a cheap test); lines
-   * without it skip the regex.
+   * A substring every matching line contains (or a cheap test); lines without it skip the
+   * regex.
    */
-  readonly hint?: string | readonly string[] | ((text: string) => boolean);
+  readonly hint?: string | ((text: string) => boolean);
   readonly re: RegExp;
   apply(m: RegExpExecArray, sink: EventSink): void;
 }
@@ -61,7 +61,7 @@ export interface TimestampMemo {
 
 export interface BuiltinRuleSet {
   /** Unix ms of the line's own timestamp, when the format has one; `nowMs` completes partial ones (time without date). */
-  timestamp?(line: string, nowMs: number, memo: TimestampMemo): number | undefined;
+  timestamp(line: string, nowMs: number, memo: TimestampMemo): number | undefined;
   /** Strip a per-line prefix (timestamp, thread, level) before the rules run. */
   message?(line: string): string;
   /** Lines that are noise (e.g. Unity's `(Filename: ...)` trailers). */

@@ -2,6 +2,7 @@
 import { Registry } from 'prom-client';
 import type { AgentContext } from '../../src/agent/context.ts';
 import { parseConfig } from '../../src/config/load.ts';
+import type { Game } from '../../src/config/schema.ts';
 import { ExtractionEngine } from '../../src/extract/engine.ts';
 import { createGameCounters } from '../../src/metrics/game.ts';
 import { ServerStateStore } from '../../src/state/servers.ts';
@@ -18,14 +19,14 @@ export interface EngineHarness {
   reload(rulesYaml: string): void;
 }
 
-/** A config with one generic server `s` plus `rulesYaml` (a `rules:` list). */
-export function parseRules(rulesYaml: string) {
-  return parseConfig(`servers:\n  - id: s\n    game: generic\n${rulesYaml}`, 'config.yaml');
+/** A config with one server `s` of `game` plus `rulesYaml` (a `rules:` list). */
+export function parseRules(rulesYaml: string, game: Game = 'generic') {
+  return parseConfig(`servers:\n  - id: s\n    game: ${game}\n${rulesYaml}`, 'config.yaml');
 }
 
-export function engineHarness(rulesYaml: string): EngineHarness {
+export function engineHarness(rulesYaml: string, game: Game = 'generic'): EngineHarness {
   const registry = new Registry();
-  const config = parseRules(rulesYaml);
+  const config = parseRules(rulesYaml, game);
   const state = new ServerStateStore();
   state.configure(config.servers);
   const ctx = { registry, state, counters: createGameCounters(registry), config } as unknown as AgentContext;
@@ -38,7 +39,7 @@ export function engineHarness(rulesYaml: string): EngineHarness {
     scrape,
     value: async (series) => seriesValue(await scrape(), series),
     reload(yaml) {
-      ctx.config = parseRules(yaml);
+      ctx.config = parseRules(yaml, game);
       engine.reload();
     },
   };

@@ -18,8 +18,8 @@ export const ark: BuiltinRuleSet = {
     return m ? line.slice(m[0].length) : line;
   },
   rules: [
-    { name: 'ark_join', hint: ' joined this ARK!', re: /^.+? \[UniqueNetId:([^ \]]+)[^\]]*\] joined this ARK!/, apply: (m, s) => s.join(m[1]) },
-    { name: 'ark_leave', hint: ' left this ARK!', re: /^.+? \[UniqueNetId:([^ \]]+)[^\]]*\] left this ARK!/, apply: (m, s) => s.leave(m[1]) },
+    { name: 'ark_join', hint: ' joined this ARK!', re: /^.+? \[UniqueNetId:([^ \]]+)[^\]]*\] joined this ARK!/, apply: (m, s) => s.join(m[1]!) },
+    { name: 'ark_leave', hint: ' left this ARK!', re: /^.+? \[UniqueNetId:([^ \]]+)[^\]]*\] left this ARK!/, apply: (m, s) => s.leave(m[1]!) },
     { name: 'ark_death', hint: ' killed', re: /(?:was killed|killed!)/, apply: (_m, s) => s.event('death') },
     { name: 'ark_start', hint: 'has successfully started!', re: /^Server: ".*" has successfully started!$/, apply: (_m, s) => s.restart() },
     { name: 'ark_save', re: /^(?:Saving world|World Save Complete)/i, apply: (_m, s) => s.save() },

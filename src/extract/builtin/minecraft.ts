@@ -49,17 +49,17 @@ export const minecraft: BuiltinRuleSet = {
     },
   },
   rules: [
-    { name: 'minecraft_login', hint: ' logged in with entity id ', re: new RegExp(`^${NAME}\\[.*?\\] logged in with entity id \\d`), apply: (m, s) => s.join(m[1]) },
+    { name: 'minecraft_login', hint: ' logged in with entity id ', re: new RegExp(`^${NAME}\\[.*?\\] logged in with entity id \\d`), apply: (m, s) => s.join(m[1]!) },
     {
       name: 'minecraft_join',
       hint: ' joined the game',
       re: new RegExp(`^${NAME}(?: \\(formerly known as \\w{1,16}\\))? joined the game$`),
       apply: (m, s) => s.joinConfirmed(m[1]!),
     },
-    { name: 'minecraft_leave', hint: ' left the game', re: new RegExp(`^${NAME} left the game$`), apply: (m, s) => s.leave(m[1]) },
-    { name: 'minecraft_kick', hint: 'lost connection: ', re: new RegExp(`^${NAME} lost connection: .*\\b[Kk]icked\\b`), apply: (m, s) => s.kick(m[1]) },
-    { name: 'minecraft_kick', hint: 'Kicked ', re: new RegExp(`^Kicked (?!by )${NAME}\\b`), apply: (m, s) => s.kick(m[1]) },
-    { name: 'minecraft_kick', hint: ' was kicked for ', re: new RegExp(`^${NAME} was kicked for `), apply: (m, s) => s.kick(m[1]) },
+    { name: 'minecraft_leave', hint: ' left the game', re: new RegExp(`^${NAME} left the game$`), apply: (m, s) => s.leave(m[1]!) },
+    { name: 'minecraft_kick', hint: 'lost connection: ', re: new RegExp(`^${NAME} lost connection: .*\\b[Kk]icked\\b`), apply: (m, s) => s.kick(m[1]!) },
+    { name: 'minecraft_kick', hint: 'Kicked ', re: new RegExp(`^Kicked (?!by )${NAME}\\b`), apply: (m, s) => s.kick(m[1]!) },
+    { name: 'minecraft_kick', hint: ' was kicked for ', re: new RegExp(`^${NAME} was kicked for `), apply: (m, s) => s.kick(m[1]!) },
     { name: 'minecraft_ban', hint: 'Banned ', re: /^Banned \w{1,16}/, apply: (_m, s) => s.event('ban') },
     { name: 'minecraft_chat', hint: '<', re: /^(?:\[Not Secure\] )?<\w{1,16}> /, apply: (_m, s) => s.event('chat') },
     {

@@ -19,9 +19,9 @@ export const palworld: BuiltinRuleSet = {
       name: 'palworld_join',
       
       re: /^.+? (?:joined|connected to) the server\.? \(User ?id: ([^)]+)\)/i,
-      apply: (m, s) => s.join(m[1]),
+      apply: (m, s) => s.join(m[1]!),
     },
-    { name: 'palworld_leave', re: /^.+? (?:left|disconnected from) the server\.? \(User ?id: ([^)]+)\)/i, apply: (m, s) => s.leave(m[1]) },
+    { name: 'palworld_leave', re: /^.+? (?:left|disconnected from) the server\.? \(User ?id: ([^)]+)\)/i, apply: (m, s) => s.leave(m[1]!) },
     { name: 'palworld_chat', re: /^\[CHAT\] /i, apply: (_m, s) => s.event('chat') },
     { name: 'palworld_death', re: /^.+? was (?:killed|defeated)/i, apply: (_m, s) => s.event('death') },
     { name: 'palworld_save', re: /^(?:World saved|Saved the world|Save(?:d)? game)/i, apply: (_m, s) => s.save() },

@@ -23,16 +23,16 @@ export const rust: BuiltinRuleSet = {
       name: 'rust_join',
       hint: ' joined [',
       re: /^\S+:\d+\/(\d+)\/.+? joined \[/,
-      apply: (m, s) => s.join(m[1]),
+      apply: (m, s) => s.join(m[1]!),
     },
     {
       name: 'rust_leave',
       hint: ' disconnecting: ',
       re: /^\S+:\d+\/(\d+)\/.+? disconnecting: (.*)$/,
       apply(m, s) {
-        if (/^Kicked/i.test(m[2]!)) s.kick(m[1]);
+        if (/^Kicked/i.test(m[2]!)) s.kick(m[1]!);
         else if (/^Banned/i.test(m[2]!)) s.event('ban');
-        s.leave(m[1]);
+        s.leave(m[1]!);
       },
     },
     {
@@ -41,8 +41,8 @@ export const rust: BuiltinRuleSet = {
       hint: ' kicked: ',
       re: /^\S+:\d+\/(\d+)\/.+? kicked: /,
       apply(m, s) {
-        s.kick(m[1]);
-        s.leave(m[1]);
+        s.kick(m[1]!);
+        s.leave(m[1]!);
       },
     },
     { name: 'rust_chat', hint: 'CHAT] ', re: /^\[(?:TEAM |CLAN |CARDS )?CHAT\] /, apply: (_m, s) => s.event('chat') },

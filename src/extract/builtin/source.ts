@@ -21,7 +21,7 @@ export const source: BuiltinRuleSet = {
       name: 'source_join',
       hint: '" entered the game',
       re: new RegExp(`^${PLAYER} entered the game`),
-      apply: (m, s) => m[1] !== 'BOT' && s.join(m[1]),
+      apply: (m, s) => m[1] !== 'BOT' && s.join(m[1]!),
     },
     {
       name: 'source_leave',
@@ -29,8 +29,8 @@ export const source: BuiltinRuleSet = {
       re: new RegExp(`^${PLAYER} disconnected(?: \\(reason "([^"]*)"\\))?`),
       apply(m, s) {
         if (m[1] === 'BOT') return;
-        if (KICKED.test(m[2] ?? '')) s.kick(m[1]);
-        s.leave(m[1]);
+        if (KICKED.test(m[2] ?? '')) s.kick(m[1]!);
+        s.leave(m[1]!);
       },
     },
     { name: 'source_chat', hint: '" say', re: new RegExp(`^(?!"Console<0><Console>)${PLAYER} say(?:_team)? "`), apply: (_m, s) => s.event('chat') },
