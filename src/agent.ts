@@ -17,7 +17,7 @@ import { CollectorSet } from './metrics/collector.ts';
 import { createGameCounters, createGameStateCollector, initGameCounters, removeGameCounters } from './metrics/game.ts';
 import { ServerStateStore } from './state/servers.ts';
 import { createCache } from './cache/index.ts';
-import { createExtraction } from './extract/index.ts';
+import { ExtractionEngine } from './extract/engine.ts';
 import { createHostCollector } from './sources/host/system.ts';
 import { createProcessCollector } from './sources/host/processes.ts';
 import { createLogSource } from './sources/logs/index.ts';
@@ -80,7 +80,7 @@ export class Agent {
       cache: createCache(config, registry, logger.child({ component: 'cache' })),
       config,
     } as Omit<AgentContext, 'extraction'> as AgentContext;
-    (ctx as { extraction: AgentContext['extraction'] }).extraction = createExtraction(ctx);
+    (ctx as { extraction: AgentContext['extraction'] }).extraction = new ExtractionEngine(ctx);
     this.#cluster = createCluster(ctx, () => this.address.port);
     (ctx as { cluster?: AgentContext['cluster'] }).cluster = this.#cluster?.view;
     this.ctx = ctx;
