@@ -175,3 +175,25 @@ test('before any line, a server has at 0 exactly the event, join and leave serie
     }
   }
 });
+
+test('generic: `online: N of M` with no space or several around the numbers; slots of several digits', () => {
+  countsAfter('generic', [
+    ['online:3 of 4', [3, 4]],
+    ['ONLINE:  12  of  100', [12, 100]],
+  ]);
+});
+
+test('generic levels: crash words in each case the rule names, alone or as a word, are crashes', async () => {
+  const s = server('generic');
+  s.feed('panic: runtime error: index out of range', 'Panic in thread main', 'CRASH in module physics', 'Crash detected', 'FATAL: out of memory', 'Server CRASHED');
+  assert.equal(await s.value('gust_log_events_total{server="s",event="crash"}'), 6);
+  assert.equal(await s.value('gust_log_rule_matches_total{server="s",rule="generic_level"}'), 6);
+});
+
+test('generic timestamps: a date later in the line is not the line\'s time, even the previous line\'s stamp', () => {
+  const s = server('generic');
+  s.feed('2026-03-14 18:30:15 players: 1/10');
+  assert.equal(s.fields().playersOnline?.atMs, Date.UTC(2026, 2, 14, 18, 30, 15));
+  s.feed('players: 2/10 since 2026-03-14 18:30:15');
+  assert.deepEqual([s.fields().playersOnline?.value, s.fields().playersOnline?.atMs], [2, READ_AT]);
+});
