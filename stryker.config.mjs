@@ -19,6 +19,7 @@ export const MODULES = {
       'test/extract/claims.test.ts',
       'test/extract/players-online.test.ts',
       'test/extract/builtin.test.ts',
+      'test/extract/engine.test.ts',
       'test/extract/user-rules.test.ts',
       'test/extract/multiline.test.ts',
       'test/extract/series.test.ts',
