@@ -197,3 +197,40 @@ test('generic timestamps: a date later in the line is not the line\'s time, even
   s.feed('players: 2/10 since 2026-03-14 18:30:15');
   assert.deepEqual([s.fields().playersOnline?.value, s.fields().playersOnline?.atMs], [2, READ_AT]);
 });
+
+const MC = (message: string, prefix = '[18:00:00] [Server thread/INFO]: ') => `${prefix}${message}`;
+
+test('Minecraft line times: NeoForge\'s dated prefix to the millisecond; a time alone is today\'s, or yesterday\'s when later than now; no prefix is read now', () => {
+  const s = server('minecraft');
+  const saved = () => s.fields().lastSaveTimestampSeconds?.value;
+  s.feed(MC('Saved the game', '[13Mar2026 12:17:04.451] [Server thread/INFO] [minecraft/MinecraftServer]: '));
+  assert.equal(saved(), Date.UTC(2026, 2, 13, 12, 17, 4, 451) / 1000);
+  s.feed(MC('Saved the game', '[19:30:00] [Server thread/INFO]: '));
+  assert.equal(saved(), Date.UTC(2026, 2, 13, 19, 30, 0) / 1000, 'later than the read time: yesterday');
+  s.feed(MC('Saved the game', '[18:30:15.250] [Server thread/INFO]: '));
+  assert.equal(saved(), Date.UTC(2026, 2, 14, 18, 30, 15, 250) / 1000);
+  s.feed(MC('Saved the game', '[19:00:00] [Server thread/INFO]: '));
+  assert.equal(saved(), READ_AT / 1000, 'the read time itself: today');
+  s.feed('Saved the game');
+  assert.equal(saved(), READ_AT / 1000);
+});
+
+test('Minecraft levels: WARN, ERROR and FATAL lines no rule matched are events (vanilla and Paper prefixes); a prefix not at the line start is not one', async () => {
+  const s = server('minecraft');
+  s.feed(MC('boom', '[18:00:00] [Server thread/FATAL]: '), MC('disk slow', '[18:00:01] [Server thread/WARN]: '), MC('oops', '[18:00:02 ERROR]: '), MC('oops', 'x[18:00:03] [Server thread/ERROR]: '));
+  assert.equal(await s.value('gust_log_events_total{server="s",event="error"}'), 2);
+  assert.equal(await s.value('gust_log_events_total{server="s",event="warning"}'), 1);
+});
+
+test('Minecraft: each kick line alone is a kick; a command or chat line quoting a rule\'s phrase is not an event', async () => {
+  for (const line of ['Kicked Carol: Flying is not enabled', 'Carol was kicked for spamming', 'Carol lost connection: Kicked by an operator']) {
+    const s = server('minecraft');
+    s.feed(MC(line));
+    assert.equal(await s.value('gust_log_events_total{server="s",event="kick"}'), 1, line);
+  }
+  const s = server('minecraft');
+  const quoted = ['Banned Mallory', 'Starting minecraft server version 9.9', 'Preparing level "fake"', 'Saved the game', "Can't keep up! Is the server overloaded?", 'This crash report has been saved to: x.txt', 'A single server tick took 60.00 seconds', 'Alice was kicked for spam', 'Kicked Alice', 'Alice left the game', '<Alice> hi'];
+  s.feed(...quoted.map((q) => MC(`Bob issued server command: /say ${q}`)));
+  assert.doesNotMatch(await s.scrape(), /^gust_log_(events|rule_matches)_total\{[^}]*\} [1-9]/m);
+  assert.deepEqual([s.fields().map, s.fields().version, s.fields().lastSaveTimestampSeconds], [undefined, undefined, undefined]);
+});

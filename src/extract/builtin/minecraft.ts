@@ -60,7 +60,7 @@ export const minecraft: BuiltinRuleSet = {
     { name: 'minecraft_kick', hint: 'lost connection: ', re: new RegExp(`^${NAME} lost connection: .*\\b[Kk]icked\\b`), apply: (m, s) => s.kick(m[1]!) },
     { name: 'minecraft_kick', hint: 'Kicked ', re: new RegExp(`^Kicked (?!by )${NAME}\\b`), apply: (m, s) => s.kick(m[1]!) },
     { name: 'minecraft_kick', hint: ' was kicked for ', re: new RegExp(`^${NAME} was kicked for `), apply: (m, s) => s.kick(m[1]!) },
-    { name: 'minecraft_ban', hint: 'Banned ', re: /^Banned \w{1,16}/, apply: (_m, s) => s.event('ban') },
+    { name: 'minecraft_ban', hint: 'Banned ', re: /^Banned \w/, apply: (_m, s) => s.event('ban') },
     { name: 'minecraft_chat', hint: '<', re: /^(?:\[Not Secure\] )?<\w{1,16}> /, apply: (_m, s) => s.event('chat') },
     {
       name: 'minecraft_start',
