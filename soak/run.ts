@@ -6,8 +6,9 @@
  * real Redis as the cache's second layer, and injects faults on a fixed schedule:
  * fakes killed and restarted, hung (SIGSTOP), flooding, answering with another password;
  * logs rotated by rename and by copytruncate, and truncated; Redis killed and restarted, and
- * hung; the config reloaded good and bad; the agent SIGKILLed and restarted (first half only,
- * so the second half measures one process).
+ * hung; the config reloaded good and bad; the agent SIGKILLed and restarted (first quarter
+ * only, so the second half measures one process that has been through every fault already:
+ * its first flood sets a high-water mark the allocator keeps, which is not a leak).
  *
  * Checked continuously: no log line is counted twice (the agent's count of a file never
  * exceeds the lines written to it); at the end every line is counted (exactly once); every
@@ -239,7 +240,7 @@ const FAULTS: Array<{ kind: string; run(): Promise<{ target: string; ok: boolean
     return { target: `${targets.length} files`, ok: true };
   } },
   { kind: 'agent_sigkill_restart', async run() {
-    if (Date.now() - startedMs > durationMs! / 2) return { target: 'agent', ok: true, note: 'skipped: second half measures one process' };
+    if (Date.now() - startedMs > durationMs! / 4) return { target: 'agent', ok: true, note: 'skipped: after the first quarter the agent runs on (the second half measures one process)' };
     agentDown = true;
     process.kill(agent.pid, 'SIGKILL');
     await sleep(500);
