@@ -14,6 +14,7 @@ import { parseFiles } from '../../src/cli/parse.ts';
 import { GAMES, type Game } from '../../src/config/schema.ts';
 import { validPlayers } from '../../src/extract/rules.ts';
 import { engineHarness } from './helpers.ts';
+import { assertLines, type LineEffects } from './line-table.ts';
 
 process.env.TZ = 'UTC';
 const READ_AT = Date.UTC(2026, 2, 14, 19, 0, 0);
@@ -233,4 +234,50 @@ test('Minecraft: each kick line alone is a kick; a command or chat line quoting 
   s.feed(...quoted.map((q) => MC(`Bob issued server command: /say ${q}`)));
   assert.doesNotMatch(await s.scrape(), /^gust_log_(events|rule_matches)_total\{[^}]*\} [1-9]/m);
   assert.deepEqual([s.fields().map, s.fields().version, s.fields().lastSaveTimestampSeconds], [undefined, undefined, undefined]);
+});
+
+test('Rust: each rule on a line of its own, and its phrase quoted inside another line', async () => {
+  const P = '10.0.0.1:5000/76561198000000001/Bob';
+  await assertLines('rust', [
+    [`${P} joined [windows/76561198000000001]`, { rule: 'rust_join', counts: { join: 1 } }],
+    [`${P} disconnecting: closing`, { rule: 'rust_leave', counts: { leave: 1 } }],
+    [`${P} disconnecting: Kicked: AFK`, { rule: 'rust_leave', counts: { kick: 1, leave: 1 } }],
+    [`${P} disconnecting: Banned: cheating`, { rule: 'rust_leave', counts: { ban: 1, leave: 1 } }],
+    [`${P} disconnecting: Steam auth failed (not Kicked, not Banned)`, { rule: 'rust_leave', counts: { leave: 1 } }],
+    [`${P} kicked: AFK`, { rule: 'rust_kick', counts: { kick: 1, leave: 1 } }],
+    ['[TEAM CHAT] Bob : hi', { rule: 'rust_chat', counts: { chat: 1 } }],
+    ['Saved 41,234 ents, cache(0.12), write(0.01), disk(0.02).', { rule: 'rust_save', counts: { save: 1 } }],
+    ['Server startup complete', { rule: 'rust_start' }],
+    ['RCon Started on 28016', { rule: 'rust_start' }],
+    ['Connected to Steam', { rule: 'rust_start' }],
+    ['Connected to Steam servers: retrying', {}],
+    ['Kickbanned User: 76561198000000001 - Bob', { rule: 'rust_ban', counts: { ban: 1 } }],
+    ['Bob was banned by an admin', { rule: 'rust_ban', counts: { ban: 1 } }],
+    ['players : 12 (100 max) (3 queued) (1 joining)', { rule: 'rust_status_players' }],
+    ['[Oxide] 16:21 [Error] Failed to call hook', { rule: 'rust_oxide_level', counts: { error: 1 } }],
+    ['4:21 PM [Warning] Calling hook took 120ms', { rule: 'rust_oxide_level', counts: { warning: 1 } }],
+    ['Crash!!!', { rule: 'rust_crash', counts: { crash: 1 } }],
+    ['Unhandled exception in thread main', { rule: 'rust_crash', counts: { crash: 1 } }],
+    ['NullReferenceException: Object reference not set', { rule: 'rust_error', counts: { error: 1 } }],
+    ['(Filename: ./Runtime/Export/Debug/Debug.bindings.h Line: 35)', {}],
+    // Quoted inside console output that no rule owns.
+    ...['joined [windows/1]', 'Saved 1 ents', 'Server startup complete now', 'RCon Started on 28016', 'Connected to Steam', 'Kickbanned User: x', 'players : 12 (100 max)', '[Oxide] 16:21 [Error] x', 'Crash!!!', 'Fatal error', 'NullReferenceException: x'].map(
+      (q): [string, LineEffects] => [`Echo: ${q}`, {}],
+    ),
+    ...[`${P} joined [windows/1]`, `${P} disconnecting: closing`, `${P} kicked: AFK`].map((q): [string, LineEffects] => [`Echo: ${q}`, {}]),
+  ]);
+});
+
+test('Rust status counts: spacing around the colon, several digits, more players than slots ignored; a date inside a line is not its time', () => {
+  countsAfter('rust', [
+    ['players:12 (100 max)', [12, 100]],
+    ['players  :  34 (100 max)', [34, 100]],
+    ['players : 101 (100 max)', [34, 100], 'more players than slots'],
+  ]);
+  const s = server('rust');
+  s.feed('Saved 1 ents [03/14/2026 18:00:00] ');
+  assert.equal(s.fields().lastSaveTimestampSeconds?.value, READ_AT / 1000);
+  const prefixed = server('rust');
+  prefixed.feed('[03/14/2026 18:30:00] Saved 2 ents');
+  assert.equal(prefixed.fields().lastSaveTimestampSeconds?.value, Date.UTC(2026, 2, 14, 18, 30, 0) / 1000);
 });

@@ -28,7 +28,7 @@ export const rust: BuiltinRuleSet = {
     {
       name: 'rust_leave',
       hint: ' disconnecting: ',
-      re: /^\S+:\d+\/(\d+)\/.+? disconnecting: (.*)$/,
+      re: /^\S+:\d+\/(\d+)\/.+? disconnecting: (.*)/,
       apply(m, s) {
         if (/^Kicked/i.test(m[2]!)) s.kick(m[1]!);
         else if (/^Banned/i.test(m[2]!)) s.event('ban');
@@ -55,7 +55,7 @@ export const rust: BuiltinRuleSet = {
     {
       name: 'rust_status_players',
       hint: 'players',
-      re: /^players\s*:\s*(\d+) \((\d+) max\)(?: \((\d+) queued\))?(?: \((\d+) joining\))?/,
+      re: /^players\s*:\s*(\d+) \((\d+) max\)/,
       apply(m, s) {
         const online = Number(m[1]);
         const max = Number(m[2]);
