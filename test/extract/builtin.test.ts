@@ -281,3 +281,24 @@ test('Rust status counts: spacing around the colon, several digits, more players
   prefixed.feed('[03/14/2026 18:30:00] Saved 2 ents');
   assert.equal(prefixed.fields().lastSaveTimestampSeconds?.value, Date.UTC(2026, 2, 14, 18, 30, 0) / 1000);
 });
+
+test('Palworld: each rule on a line of its own, in the wordings builds print, and quoted inside another line', async () => {
+  const at = '[2024-01-25 12:34:56] [LOG] ';
+  await assertLines('palworld', [
+    [`${at}Bob joined the server. (User id: steam_76561198000000001)`, { rule: 'palworld_join', counts: { join: 1 } }],
+    ['Bob connected to the server (UserId: steam_1)', { rule: 'palworld_join', counts: { join: 1 } }],
+    [`${at}Bob left the server. (User id: steam_1)`, { rule: 'palworld_leave', counts: { leave: 1 } }],
+    ['[2024-01-25 12:34:56] Bob disconnected from the server (UserId: steam_1)', { rule: 'palworld_leave', counts: { leave: 1 } }],
+    [`${at}[CHAT] <Bob> hi`, { rule: 'palworld_chat', counts: { chat: 1 } }],
+    [`${at}[chat] <Bob> I was killed twice`, { rule: 'palworld_chat', counts: { chat: 1 } }],
+    [`${at}Bob was killed by Lamball`, { rule: 'palworld_death', counts: { death: 1 } }],
+    [`${at}Alice was Defeated by Chillet`, { rule: 'palworld_death', counts: { death: 1 } }],
+    [`${at}World saved`, { rule: 'palworld_save', counts: { save: 1 } }],
+    ['[2024-01-25 12:34:56] World saved', { rule: 'palworld_save', counts: { save: 1 } }],
+    [`${at}Saved the world`, { rule: 'palworld_save', counts: { save: 1 } }],
+    [`${at}Save game`, { rule: 'palworld_save', counts: { save: 1 } }],
+    [`${at}saved game`, { rule: 'palworld_save', counts: { save: 1 } }],
+    ...['[CHAT] <Bob> hi', 'World saved', 'Saved the world', 'Saved game'].map((q): [string, LineEffects] => [`${at}Echo: ${q}`, {}]),
+    [`Echo: ${at}World saved`, {}],
+  ]);
+});
