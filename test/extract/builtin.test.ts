@@ -302,3 +302,54 @@ test('Palworld: each rule on a line of its own, in the wordings builds print, an
     [`Echo: ${at}World saved`, {}],
   ]);
 });
+
+test('Source: each rule on a line of its own (HL log and console), bots and the server itself apart, and phrases quoted inside another line', async () => {
+  const L = 'L 03/14/2026 - 18:00:00: ';
+  const A = '"Alice<12><[U:1:68745073]><CT>"';
+  const B = '"Bob<2><STEAM_1:0:1111111><TERRORIST>"';
+  await assertLines('source', [
+    [`${L}"Alice<12><[U:1:68745073]><>" entered the game`, { rule: 'source_join', counts: { join: 1 } }],
+    [`${L}"Bot Joe<3><BOT><>" entered the game`, { rule: 'source_join' }],
+    [`${L}${A} disconnected (reason "Disconnect by user.")`, { rule: 'source_leave', counts: { leave: 1 } }],
+    [`${L}${A} disconnected`, { rule: 'source_leave', counts: { leave: 1 } }],
+    [`${L}${B} disconnected (reason "Kicked by Console")`, { rule: 'source_leave', counts: { kick: 1, leave: 1 } }],
+    [`${L}${B} disconnected (reason "NETWORK_DISCONNECT_KICKED")`, { rule: 'source_leave', counts: { kick: 1, leave: 1 } }],
+    [`${L}${B} disconnected (reason "Player was Kicked")`, { rule: 'source_leave', counts: { leave: 1 } }],
+    [`${L}${B} disconnected (reason "kicked from server")`, { rule: 'source_leave', counts: { kick: 1, leave: 1 } }],
+    [`${L}"Bot Joe<3><BOT><CT>" disconnected (reason "Kicked by Console")`, { rule: 'source_leave' }],
+    [`${L}${A} say "hello all"`, { rule: 'source_chat', counts: { chat: 1 } }],
+    [`${L}${A} say_team "rush b"`, { rule: 'source_chat', counts: { chat: 1 } }],
+    [`${L}"Console<0><Console><Console>" say "restarting"`, {}],
+    [`${L}${A} killed ${B} with "ak47"`, { rule: 'source_death', counts: { death: 1 } }],
+    [`${L}${A} [-10 20 -30] killed ${B} [1 2 3] with "ak47"`, { rule: 'source_death', counts: { death: 1 } }],
+    [`${L}${A} committed suicide with "world"`, { rule: 'source_death', counts: { death: 1 } }],
+    [`${L}Banid: 0:30 min "Bob<2><STEAM_1:0:1111111><>" was banned by "Console"`, { rule: 'source_ban', counts: { ban: 1 } }],
+    [`${L}"Bob<2><STEAM_1:0:1111111><>" was banned "for 30 minutes"`, { rule: 'source_ban', counts: { ban: 1 } }],
+    [`${L}Loading map "de_dust2"`, { rule: 'source_map' }],
+    [`${L}Started map "cp_badlands" (CRC "1234")`, { rule: 'source_map' }],
+    ['players : 17 humans, 7 bots (16/0 max) (not hibernating)', { rule: 'source_status_players' }],
+    ['loaded spawngroup(  1)  : SV:  [1: de_mirage | main lump | mapload]', { rule: 'source_cs2_map' }],
+    ...[`${A} entered the game`, `${A} disconnected`, `${A} killed ${B} with "ak47"`, 'Banid: 0:30 min x', `${B} was banned`, 'Loading map "x"', 'players : 1 humans, 0 bots (2 max)'].map(
+      (q): [string, LineEffects] => [`${L}"Eve<5><[U:1:5]><CT>" say_team "${q}"`, { rule: 'source_chat', counts: { chat: 1 } }],
+    ),
+    ...[`${A} entered the game`, `${A} disconnected`, `${A} say "hi"`, `${A} killed ${B} with "ak47"`, 'Banid: 0:30 min x', 'Loading map "x"', 'players : 1 humans, 0 bots (2 max)'].map(
+      (q): [string, LineEffects] => [`${L}rcon from "1.2.3.4:5": command "echo ${q}"`, {}],
+    ),
+  ]);
+});
+
+test('Source status counts and maps reach the state: slots of several digits, a count without valid slots keeps the count', () => {
+  countsAfter('source', [
+    ['players : 12 humans, 3 bots (32 max)', [12, 32]],
+    ['players  :  7 humans, 0 bots (16/0 max) (not hibernating)', [7, 16]],
+    ['players : 40 humans, 0 bots (32 max)', [40, 16], 'more humans than slots: the count, not the slots'],
+  ]);
+  const s = server('source');
+  s.feed('L 03/14/2026 - 18:00:00: Loading map "de_dust2"');
+  assert.deepEqual([s.fields().map?.value, s.fields().map?.atMs], ['de_dust2', Date.UTC(2026, 2, 14, 18, 0, 0)]);
+  s.feed('loaded spawngroup(  1)  : SV:  [1: de_mirage | main lump | mapload]');
+  assert.deepEqual([s.fields().map?.value, s.fields().map?.atMs], ['de_mirage', READ_AT]);
+  const quoted = server('source');
+  quoted.feed('echo L 03/14/2026 - 18:00:00: loaded spawngroup(  1)  : SV:  [1: de_inferno | main lump | mapload]');
+  assert.deepEqual([quoted.fields().map?.value, quoted.fields().map?.atMs], ['de_inferno', READ_AT], 'a date inside the line is not its time');
+});

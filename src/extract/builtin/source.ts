@@ -7,7 +7,9 @@
 import { usDatePrefix, validPlayers, type BuiltinRuleSet } from '../rules.ts';
 
 const PREFIX = /^L (\d\d)\/(\d\d)\/(\d{4}) - (\d\d):(\d\d):(\d\d): /;
-const PLAYER = String.raw`"(?:[^"]|"(?!<))*?<\d+><([^>]*)><[^>]*>"`;
+// A name may hold quotes, but not the end of another player's tag (`>"`): a chat line quoting
+// a join, kill or leave line is chat.
+const PLAYER = String.raw`"(?:[^"]|(?<!>)"(?!<))*?<\d+><([^>]*)><[^>]*>"`;
 /** CS2's position after a player in kill and suicide lines. */
 const AT = String.raw`(?: \[-?\d+ -?\d+ -?\d+\])?`;
 /** Kick reasons: Source 1 `Kicked by Console`, CS2 `NETWORK_DISCONNECT_KICKED`. */
@@ -40,7 +42,7 @@ export const source: BuiltinRuleSet = {
       re: new RegExp(`^${PLAYER}${AT} (?:killed ${PLAYER}${AT} with|committed suicide with)`),
       apply: (_m, s) => s.event('death'),
     },
-    { name: 'source_ban', hint: 'Ban', re: /^(?:Banid: |"[^"]*" was banned)/, apply: (_m, s) => s.event('ban') },
+    { name: 'source_ban', re: /^(?:Banid: |"[^"]*" was banned)/, apply: (_m, s) => s.event('ban') },
     { name: 'source_map', hint: ' map "', re: /^(?:Started|Loading) map "([^"]+)"/, apply: (m, s) => s.info({ map: m[1] }) },
     {
       name: 'source_status_players',
