@@ -129,6 +129,9 @@ test('ARK\'s [yyyy.MM.dd-HH.mm.ss:mmm] prefix: the line\'s own time to the milli
   // ARK: Survival Ascended writes no second stamp; the frame counter may be padded.
   s.feed('[2026.03.14-18.52.07:015][ 12]World Save Complete');
   assert.equal(s.fields().lastSaveTimestampSeconds?.value, Date.UTC(2026, 2, 14, 18, 52, 7, 15) / 1000);
+  // A stamp inside a line is not the line's time.
+  s.feed('Echo [2026.03.14-18.53.00:000][1]Bob [UniqueNetId:76561198000000001 Platform:Steam] joined this ARK!');
+  assert.deepEqual([s.fields().playersOnline?.value, s.fields().playersOnline?.atMs], [1, READ_AT]);
 });
 
 test('ARK: a start is the whole message; saves and crashes start the message; quoted in chat they are not events', async () => {
