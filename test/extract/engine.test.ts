@@ -196,6 +196,7 @@ test('the saved state: only servers with open sessions; read back, entries of th
       { server: 's', rule: 7 as unknown as string, lines: ['BEGIN x'], openedAtMs: 5 },
       { server: 1 as unknown as string, rule: 'record', lines: ['BEGIN x'], openedAtMs: 5 },
       { server: 's', rule: 'record', lines: 'BEGIN x' as unknown as string[], openedAtMs: 5 },
+      { server: 's', rule: 'record', lines: ['BEGIN mixed', 7 as unknown as string], openedAtMs: 5 },
       null as never,
     ],
   });
