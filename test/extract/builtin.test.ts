@@ -227,11 +227,10 @@ test('Minecraft levels: WARN, ERROR and FATAL lines no rule matched are events (
 });
 
 test('Minecraft: each kick line alone is a kick; a command or chat line quoting a rule\'s phrase is not an event', async () => {
-  for (const line of ['Kicked Carol: Flying is not enabled', 'Carol was kicked for spamming', 'Carol lost connection: Kicked by an operator']) {
-    const s = server('minecraft');
-    s.feed(MC(line));
-    assert.equal(await s.value('gust_log_events_total{server="s",event="kick"}'), 1, line);
-  }
+  await assertLines('minecraft', [
+    ...['Kicked Carol: Flying is not enabled', 'Carol was kicked for spamming', 'Carol lost connection: Kicked by an operator'].map((line): [string, LineEffects] => [MC(line), { rule: 'minecraft_kick', counts: { kick: 1 } }]),
+    [MC('Banned Mallory: cheating'), { rule: 'minecraft_ban', counts: { ban: 1 } }],
+  ]);
   const s = server('minecraft');
   const quoted = ['Banned Mallory', 'Starting minecraft server version 9.9', 'Preparing level "fake"', 'Saved the game', "Can't keep up! Is the server overloaded?", 'This crash report has been saved to: x.txt', 'A single server tick took 60.00 seconds', 'Alice was kicked for spam', 'Kicked Alice', 'Alice left the game', '<Alice> hi'];
   s.feed(...quoted.map((q) => MC(`Bob issued server command: /say ${q}`)));
