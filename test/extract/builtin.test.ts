@@ -263,7 +263,7 @@ test('Rust: each rule on a line of its own, and its phrase quoted inside another
     ['NullReferenceException: Object reference not set', { rule: 'rust_error', counts: { error: 1 } }],
     ['(Filename: ./Runtime/Export/Debug/Debug.bindings.h Line: 35)', {}],
     // Quoted inside console output that no rule owns.
-    ...['joined [windows/1]', 'Saved 1 ents', 'Server startup complete now', 'RCon Started on 28016', 'Connected to Steam', 'Kickbanned User: x', 'players : 12 (100 max)', '[Oxide] 16:21 [Error] x', 'Crash!!!', 'Fatal error', 'NullReferenceException: x'].map(
+    ...['[CHAT] Bob : hi', 'joined [windows/1]', 'Saved 1 ents', 'Server startup complete now', 'RCon Started on 28016', 'Connected to Steam', 'Kickbanned User: x', 'players : 12 (100 max)', '[Oxide] 16:21 [Error] x', 'Crash!!!', 'Fatal error', 'NullReferenceException: x'].map(
       (q): [string, LineEffects] => [`Echo: ${q}`, {}],
     ),
     ...[`${P} joined [windows/1]`, `${P} disconnecting: closing`, `${P} kicked: AFK`].map((q): [string, LineEffects] => [`Echo: ${q}`, {}]),

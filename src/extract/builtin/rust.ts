@@ -49,7 +49,7 @@ export const rust: BuiltinRuleSet = {
     { name: 'rust_death', re: /\] (?:was killed by |was suicide by |died \()/, apply: (_m, s) => s.event('death') },
     { name: 'rust_save', hint: 'Saved ', re: /^Saved [\d,]+ ents/, apply: (_m, s) => s.save() },
     { name: 'rust_start', hint: 'Server startup complete', re: /^Server startup complete/, apply: (_m, s) => s.restart('complete') },
-    { name: 'rust_start', hint: 'RCon Started on ', re: /^RCon Started on \d+/, apply: (_m, s) => s.restart('begin') },
+    { name: 'rust_start', hint: 'RCon Started on ', re: /^RCon Started on \d/, apply: (_m, s) => s.restart('begin') },
     { name: 'rust_start', hint: 'Connected to Steam', re: /^Connected to Steam$/, apply: (_m, s) => s.restart('complete') },
     { name: 'rust_ban', hint: 'banned', re: /^Kickbanned User|\bwas banned\b/i, apply: (_m, s) => s.event('ban') },
     {
