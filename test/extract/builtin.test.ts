@@ -345,6 +345,7 @@ test('Source status counts and maps reach the state: slots of several digits, a 
     ['players : 12 humans, 3 bots (32 max)', [12, 32]],
     ['players  :  7 humans, 0 bots (16/0 max) (not hibernating)', [7, 16]],
     ['players : 40 humans, 0 bots (32 max)', [40, 16], 'more humans than slots: the count, not the slots'],
+    ['players : 3 humans, 12 bots (32/64 max)', [3, 32]],
   ]);
   const s = server('source');
   s.feed('L 03/14/2026 - 18:00:00: Loading map "de_dust2"');
