@@ -29,7 +29,7 @@ function recordingHooks(): ConnectionHooks & { failures: string[] } {
   return { failures, connected() {}, disconnected() {}, message() {}, connectFailed: (r) => void failures.push(r) };
 }
 
-function srcds(port: number, options: { maxReplyBytes?: number; hooks?: ConnectionHooks } = {}) {
+function srcds(port: number, options: { maxReplyBytes?: number; hooks?: ConnectionHooks; connectTimeoutMs?: number } = {}) {
   const t = new SourceRconTransport({ host: '127.0.0.1', port, password: new Secret('pw'), mode: 'srcds', connectTimeoutMs: 1000, ...options });
   cleanups.push(() => t.close());
   return t;
@@ -84,6 +84,18 @@ describe('Source RCON bounds', () => {
     await gone;
     assert.deepEqual(hooks.failures, ['protocol']);
     // Past the bound nothing more is read: the server cannot have pushed much beyond it.
+    assert.ok(fake.stats.floodedBytes < 64 * 1024 * 1024, `server wrote ${fake.stats.floodedBytes} bytes`);
+  });
+
+  it('a server that streams packets instead of answering the login is cut off at max_reply_size, not read until the connect timeout', async () => {
+    const fake = await startSrcdsFake({ password: 'pw', hostile: 'flood-before-auth' });
+    cleanups.push(() => fake.close());
+    const hooks = recordingHooks();
+    const t = srcds(fake.port, { maxReplyBytes: 256 * 1024, hooks, connectTimeoutMs: 60_000 });
+    const gone = once(fake.events, 'disconnect');
+    assert.equal(await reasonOf(t.send('status', 60_000)), 'protocol');
+    await gone;
+    assert.deepEqual(hooks.failures, ['protocol']);
     assert.ok(fake.stats.floodedBytes < 64 * 1024 * 1024, `server wrote ${fake.stats.floodedBytes} bytes`);
   });
 

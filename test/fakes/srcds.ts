@@ -30,7 +30,8 @@ export interface SrcdsFakeOptions {
   respond?: (command: string) => string | undefined;
   /** false: the empty RESPONSE_VALUE after a command is never answered. Default true. */
   answerTerminator?: boolean;
-  hostile?: 'flood' | 'negative-size' | 'huge-size';
+  /** `flood-before-auth`: packets without end from the moment a client connects, no login answer. */
+  hostile?: 'flood' | 'flood-before-auth' | 'negative-size' | 'huge-size';
 }
 
 export interface SrcdsFake {
@@ -83,6 +84,7 @@ export async function startSrcdsFake(options: SrcdsFakeOptions): Promise<SrcdsFa
 
   const server = net.createServer((socket) => {
     adoptSocket(socket, sockets, stats, events);
+    if (options.hostile === 'flood-before-auth') return misbehave(socket, 0, 'flood', stats);
     let buffer: Buffer = Buffer.alloc(0);
     let authed = false;
     // SRCDS handles a connection's packets in order: replies (even delayed ones) keep that order.
@@ -152,7 +154,7 @@ export async function startSrcdsFake(options: SrcdsFakeOptions): Promise<SrcdsFa
 
 /** Streams packets with the request's id until the client goes, or sends an impossible size field. */
 function misbehave(socket: net.Socket, id: number, how: NonNullable<SrcdsFakeOptions['hostile']>, stats: { floodedBytes: number }): void {
-  if (how !== 'flood') {
+  if (how === 'negative-size' || how === 'huge-size') {
     const header = Buffer.alloc(12);
     header.writeInt32LE(how === 'negative-size' ? -1 : 0x7fffffff, 0);
     header.writeInt32LE(id, 4);

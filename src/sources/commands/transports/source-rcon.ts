@@ -181,7 +181,14 @@ export class SourceRconTransport implements Transport {
         socket.write(encodePacket(authId, TYPE_AUTH, password.reveal()));
       });
       let buffer: Buffer = Buffer.alloc(0);
+      // A login is answered in a few dozen bytes: a server that streams instead is cut off at
+      // max_reply_size, not read at line rate until the connect timeout.
+      let received = 0;
       const onAuthData = (chunk: Buffer) => {
+        received += chunk.length;
+        if (received > this.#maxReplyBytes) {
+          return fail(new GustError('GUST_RCON_PROTOCOL', `RCON server sent over ${this.#maxReplyBytes} bytes before answering the login`));
+        }
         buffer = Buffer.concat([buffer, chunk]);
         let decoded: { packets: RconPacket[]; rest: Buffer };
         try {
