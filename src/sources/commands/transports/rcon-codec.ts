@@ -43,6 +43,7 @@ export function packetAt(buf: Buffer, offset: number, size: number): RconPacket 
   const end = Math.min(buf.length, offset + 4 + size);
   let bodyEnd = end;
   while (bodyEnd > offset + 12 && buf[bodyEnd - 1] === 0) bodyEnd--;
-  // A copy: a view would keep the whole receive buffer alive while the reply is gathered.
-  return { id: buf.readInt32LE(offset + 4), type: buf.readInt32LE(offset + 8), body: Buffer.from(buf.subarray(offset + 12, bodyEnd)) };
+  // A view into `buf`: a caller that keeps a body copies it (a kept view would keep the whole
+  // receive buffer alive), and packets nobody waits for cost no copy.
+  return { id: buf.readInt32LE(offset + 4), type: buf.readInt32LE(offset + 8), body: buf.subarray(offset + 12, bodyEnd) };
 }

@@ -279,7 +279,7 @@ export class SourceRconTransport implements Transport {
     this.#unsolicitedBytes = 0;
     const { mode } = this.#options;
     if (mode === 'srcds' && packet.id === pending.terminatorId) return this.#finish(pending);
-    pending.parts.push(packet.body);
+    pending.parts.push(Buffer.from(packet.body)); // a copy: the body is a view of the receive buffer
     pending.bytes += packet.body.length;
     if (pending.bytes > this.#maxReplyBytes) {
       return this.#reset(new GustError('GUST_RCON_PROTOCOL', `RCON reply larger than ${this.#maxReplyBytes} bytes (max_reply_size)`));
