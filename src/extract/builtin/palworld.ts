@@ -17,7 +17,6 @@ export const palworld: BuiltinRuleSet = {
   rules: [
     {
       name: 'palworld_join',
-      
       re: /^.+? (?:joined|connected to) the server\.? \(User ?id: ([^)]+)\)/i,
       apply: (m, s) => s.join(m[1]!),
     },
