@@ -4,7 +4,7 @@
  * starts, how one chunk's observations merge, console lines, unknown servers, reloads, and
  * the state saved in the log checkpoint read back from bad input.
  */
-import { test, mock } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseConfig } from '../../src/config/load.ts';
 import type { Game } from '../../src/config/schema.ts';
@@ -209,4 +209,3 @@ test('the saved state: only servers with open sessions; read back, entries of th
   assert.equal(after.engine.state().sessions.s?.length, 1);
 });
 
-mock.reset();
