@@ -14,7 +14,8 @@ const outdir = path.resolve(process.argv[2] ?? path.join(root, 'dist'));
 rmSync(outdir, { recursive: true, force: true });
 await build({
   absWorkingDir: root,
-  entryPoints: ['src/main.ts'],
+  // The config worker is an entry of its own: a worker thread starts from a file.
+  entryPoints: { main: 'src/main.ts', 'config-worker': 'src/config/load-worker.ts' },
   outdir,
   bundle: true,
   splitting: true,

@@ -10,8 +10,9 @@ import type { Logger } from 'pino';
 import { watch, type FSWatcher } from 'chokidar';
 import type { AgentContext, Component } from './agent/context.ts';
 import { loadConfigFile } from './config/load.ts';
+import { loadConfigFileOffThread } from './config/load-off-thread.ts';
 import type { Config } from './config/schema.ts';
-import { errorMessage } from './errors.ts';
+import { errorMessage, GustError } from './errors.ts';
 import { createRegistry } from './metrics/registry.ts';
 import { CollectorSet } from './metrics/collector.ts';
 import { createGameCounters, createGameStateCollector, initGameCounters, removeGameCounters } from './metrics/game.ts';
@@ -187,7 +188,7 @@ export class Agent {
     const { logger, configPath } = this.#options;
     let config: Config;
     try {
-      config = configPath ? (await loadConfigFile(configPath)).config : this.#fileConfig;
+      config = configPath ? await this.#loadForReload(configPath) : this.#fileConfig;
     } catch (err) {
       this.#reloadSuccess.set(0);
       logger.error({ err: errorMessage(err) }, 'config reload failed; keeping the running config');
@@ -199,6 +200,17 @@ export class Agent {
     this.#reloadTimestamp.set(Date.now() / 1000);
     logger.info({ servers: config.servers.length }, 'config reloaded');
     return { ok: true };
+  }
+
+  /** Off the event loop (scrapes keep their budget), on it when no worker thread can run. */
+  async #loadForReload(file: string): Promise<Config> {
+    try {
+      return (await loadConfigFileOffThread(file)).config;
+    } catch (err) {
+      if (!(err instanceof GustError && err.code === 'GUST_CONFIG_WORKER')) throw err;
+      this.#options.logger.warn({ err: err.message }, 'config reload parses on the main thread');
+      return (await loadConfigFile(file)).config;
+    }
   }
 
   /** Servers in state and counters follow the config. */

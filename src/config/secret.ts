@@ -26,3 +26,27 @@ export class Secret {
     return '<secret>';
   }
 }
+
+const SECRET_MARK = '__gust_secret__';
+
+/**
+ * A copy of `value` with each Secret as `{ __gust_secret__: value }`: a structured clone (a
+ * worker's message) keeps neither the class nor its private field.
+ */
+export function secretsToPlain(value: unknown): unknown {
+  if (value instanceof Secret) return { [SECRET_MARK]: value.reveal() };
+  if (Array.isArray(value)) return value.map(secretsToPlain);
+  if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, secretsToPlain(v)]));
+  return value;
+}
+
+/** The inverse of secretsToPlain. */
+export function secretsFromPlain(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(secretsFromPlain);
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value);
+    if (entries.length === 1 && entries[0]![0] === SECRET_MARK) return new Secret(entries[0]![1] as string);
+    return Object.fromEntries(entries.map(([k, v]) => [k, secretsFromPlain(v)]));
+  }
+  return value;
+}
