@@ -4,7 +4,7 @@ import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { appendFileSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
+import { createInterface, type Interface } from 'node:readline';
 import { promisify } from 'node:util';
 import { seriesValue, tempDir } from '../support/agent.ts';
 import { logConfig, seqTotals } from '../logs/helpers.ts';
@@ -48,7 +48,7 @@ test('check-config honours GUST_CONFIG; unknown commands exit 2', async () => {
 });
 
 /** Spawns the real daemon on a free port and resolves with its URL from the "listening" log line. */
-async function daemon(configBody: string, dir = tempDir()): Promise<{ child: ChildProcess; url: string; configPath: string }> {
+async function daemon(configBody: string, dir = tempDir()): Promise<{ child: ChildProcess; url: string; configPath: string; messages: string[]; logLines: Interface }> {
   const configPath = path.join(dir, 'config.yaml');
   writeFileSync(configPath, `listen: { host: 127.0.0.1, port: 0 }\nstate_dir: ${dir}/state\nhost: { enabled: false }\n${configBody}`);
   const child = spawn(BIN, ['--config', configPath], { stdio: ['ignore', 'pipe', 'inherit'] });
@@ -57,8 +57,9 @@ async function daemon(configBody: string, dir = tempDir()): Promise<{ child: Chi
     const entry = JSON.parse(line) as { msg: string; url?: string };
     if (entry.msg === 'gust-agent listening') {
       const url = entry.url!.replace('0.0.0.0', '127.0.0.1');
-      lines.on('line', () => {}); // keep draining
-      return { child, url, configPath };
+      const messages: string[] = [];
+      lines.on('line', (l) => messages.push((JSON.parse(l) as { msg: string }).msg)); // keeps draining too
+      return { child, url, configPath, messages, logLines: lines };
     }
   }
   throw new Error('agent exited before listening');
@@ -105,7 +106,7 @@ test('SIGHUP with a valid config applies it: a token added to tokens_file works,
   const dir = tempDir();
   const tokens = path.join(dir, 'tokens');
   writeFileSync(tokens, 'first-token-0c1d\n');
-  const { child, url } = await daemon(`api: { tokens_file: ${tokens} }\nservers: [{ id: a }]\n`, dir);
+  const { child, url, messages, logLines } = await daemon(`api: { tokens_file: ${tokens} }\nservers: [{ id: a }]\n`, dir);
   const clear = (token: string) => fetch(`${url}/api/v1/cache`, { method: 'DELETE', headers: { authorization: `Bearer ${token}` } }).then((r) => r.status);
   try {
     assert.equal(await clear('first-token-0c1d'), 200);
@@ -118,6 +119,9 @@ test('SIGHUP with a valid config applies it: a token added to tokens_file works,
     assert.equal(seriesValue(text, 'gust_config_last_reload_successful'), 1);
     assert.equal(await clear('second-token-7e2a'), 200);
     assert.equal(await clear('first-token-0c1d'), 401);
+    // The reload parsed on its worker thread (dist/config-worker.js was built and found).
+    while (!messages.includes('config reloaded')) await once(logLines, 'line');
+    assert.ok(!messages.includes('config reload parses on the main thread'), messages.join('\n'));
   } finally {
     child.kill('SIGKILL');
   }
