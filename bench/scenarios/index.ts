@@ -9,5 +9,6 @@ import { logThroughput } from './log-throughput.ts';
 import { apiThroughput } from './api-throughput.ts';
 import { nodeExporter } from './node-exporter.ts';
 import { clusterShard } from './cluster-shard.ts';
+import { reload } from './reload.ts';
 
-export const SCENARIOS: Scenario[] = [scrapeLatency, steadyState, memory, commandRound, eventLatency, logThroughput, apiThroughput, nodeExporter, clusterShard];
+export const SCENARIOS: Scenario[] = [scrapeLatency, steadyState, memory, commandRound, eventLatency, logThroughput, apiThroughput, nodeExporter, clusterShard, reload];
