@@ -376,6 +376,15 @@ const half = durationMs / 2000;
 const lastHalf = samples.filter((s) => s.atS >= half && s.pid === agentPid);
 const rssSlope = slope(lastHalf.map((s) => [s.atS, s.rssMiB]));
 const rssSlopePer10Min = rssSlope === null ? null : round(rssSlope * 600, 3);
+// Reported beside the check: the lowest RSS of each minute, i.e. the level between GC cycles.
+// Heap use swings tens of MiB between major GCs, and RSS with it; a leak raises the lows.
+const minuteLows = new Map<number, [number, number]>();
+for (const s of lastHalf) {
+  const minute = Math.floor(s.atS / 60);
+  const low = minuteLows.get(minute);
+  if (!low || s.rssMiB < low[1]) minuteLows.set(minute, [minute * 60 + 30, s.rssMiB]);
+}
+const rssLowsSlope = slope([...minuteLows.values()]);
 const fdSlope = slope(lastHalf.map((s) => [s.atS, s.fds]));
 // Descriptors and loop delay swing with reconnects and faults: "flat" means the last quarter
 // does not reach higher than the quarter before it (plus a margin), not a zero slope.
@@ -421,6 +430,7 @@ const result = {
     samples: lastHalf.length,
     rssMiB: lastHalf.length ? { first: lastHalf[0]!.rssMiB, last: lastHalf.at(-1)!.rssMiB, max: Math.max(...lastHalf.map((s) => s.rssMiB)) } : null,
     rssSlopeMiBPer10Min: rssSlopePer10Min,
+    rssMinuteLowsSlopeMiBPer10Min: rssLowsSlope === null ? null : round(rssLowsSlope * 600, 3),
     fds: lastHalf.length ? { min: Math.min(...lastHalf.map((s) => s.fds)), max: Math.max(...lastHalf.map((s) => s.fds)) } : null,
     fdSlopePer10Min: fdSlope === null ? null : round(fdSlope * 600, 2),
     fdsMax: { thirdQuarter: fdsThird, lastQuarter: fdsFourth },

@@ -13,13 +13,13 @@ import { timedGet } from '../lib/http.ts';
 import { figure, type Scenario } from '../lib/result.ts';
 import { percentile, round } from '../lib/stats.ts';
 
-const SERVERS = 200;
+const SERVERS = Number(process.env.GUST_BENCH_RELOAD_SERVERS ?? 200);
 const TOKEN = 'bench-reload-token';
 
 export const reload: Scenario = {
   id: 'reload',
   number: 10,
-  title: 'Scrape latency during config reloads (200 servers, a reload a second)',
+  title: `Scrape latency during config reloads (${SERVERS} servers, a reload a second)`,
   async run(options) {
     const dir = path.join(options.workDir, 'reload');
     const fleet = await createFleet({ servers: SERVERS, dir, overrides: { api: { tokens: [TOKEN], rate_limit: { max: 1_000_000, window: '1s' } } } });
