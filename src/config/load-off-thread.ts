@@ -1,8 +1,8 @@
 /**
- * loadConfigFile on a worker thread, for reloads: parsing and validating a 200-server config
- * holds a thread for 40-150 ms (yaml's composer most of it, more while the code is still
- * cold), which on the event loop delayed scrapes past 100 ms in the soak. The startup load
- * stays on the main thread: nothing is served yet.
+ * loadConfigFile on a worker thread, for reloads: on the event loop, parsing and validating
+ * the soak's 200-server config held it 80-230 ms (yaml's composer most of it, more while the
+ * code is still cold) and delayed scrapes past 100 ms. The startup load stays on the main
+ * thread: nothing is served yet.
  */
 import { Worker } from 'node:worker_threads';
 import { ConfigError, errorMessage, GustError, type ErrorCode } from '../errors.ts';
