@@ -125,6 +125,17 @@ test('metrics_auth: /metrics needs a token when configured', async () => {
   }
 });
 
+test('ready means one scrape\'s work is done: the first scrape after a start finds warm collectors', async () => {
+  const a = await startAgent('servers: [{ id: one }]\n');
+  try {
+    // No request yet: the collectors ran (and the exposition was rendered) during start().
+    const success = await a.agent.ctx.registry.getSingleMetric('gust_collector_success')!.get();
+    assert.deepEqual(success.values.find((v) => v.labels.collector === 'game_state')?.value, 1);
+  } finally {
+    await a.stop();
+  }
+});
+
 test('a config file change triggers a reload (watch)', async () => {
   const a = await startAgent('servers: [{ id: one }]\n', { watchConfig: true });
   try {
