@@ -130,7 +130,7 @@ test('ready means one scrape\'s work is done: the first scrape after a start fin
   try {
     // No request yet: the collectors ran (and the exposition was rendered) during start().
     const success = await a.agent.ctx.registry.getSingleMetric('gust_collector_success')!.get();
-    assert.deepEqual(success.values.find((v) => v.labels.collector === 'game_state')?.value, 1);
+    assert.equal(success.values.find((v) => v.labels.collector === 'game_state')?.value, 1);
   } finally {
     await a.stop();
   }
