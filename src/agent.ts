@@ -29,7 +29,7 @@ import { createDiscovery } from './discovery/index.ts';
 import { withDiscovered } from './discovery/materialize.ts';
 import type { ServerConfig } from './config/schema.ts';
 import { createHttpServer } from './http/server.ts';
-import { renderExpositionChunks } from './http/exposition.ts';
+import { collectAndRender } from './http/exposition.ts';
 import { createCluster, type Cluster } from './cluster/index.ts';
 
 export interface AgentOptions {
@@ -156,8 +156,7 @@ export class Agent {
     });
     // One scrape's work before ready: the first scrape of a process renders every series with
     // cold code and took ~100 ms at 200 servers (the soak's slow scrapes after a restart).
-    await this.ctx.collectors.collectAll();
-    await renderExpositionChunks(this.ctx.registry);
+    await collectAndRender(this.ctx.collectors, this.ctx.registry);
     this.#ready = true;
   }
 

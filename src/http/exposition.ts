@@ -7,6 +7,7 @@
  * lines whose label text they keep between scrapes.
  */
 import { Registry } from 'prom-client';
+import type { CollectorSet } from '../metrics/collector.ts';
 import { isSelfRendering } from '../metrics/fast.ts';
 import { escapeString, labelText, valueString, type LabelSet } from '../metrics/text-format.ts';
 
@@ -31,6 +32,12 @@ interface PromMetric {
 
 /** Chunks of the response: small pieces are joined up to this size, larger blocks go as they are. */
 const CHUNK_BYTES = 16 * 1024;
+
+/** One scrape's work: the per-scrape collectors refresh their series, then the registry renders. */
+export async function collectAndRender(collectors: CollectorSet, registry: Registry): Promise<string[]> {
+  await collectors.collectAll();
+  return renderExpositionChunks(registry);
+}
 
 export async function renderExposition(registry: Registry): Promise<string> {
   return (await renderExpositionChunks(registry)).join('');

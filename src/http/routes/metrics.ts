@@ -2,7 +2,7 @@ import type { FastifyPluginAsync, onRequestHookHandler } from 'fastify';
 import type { HttpDeps } from '../deps.ts';
 import { requireToken } from '../auth.ts';
 import { Readable } from 'node:stream';
-import { renderExpositionChunks } from '../exposition.ts';
+import { collectAndRender } from '../exposition.ts';
 
 /** `limited`: the agent-wide rate limiter, applied when the route checks a token (metrics_auth). */
 export function metricsRoute(deps: HttpDeps, limited: onRequestHookHandler): FastifyPluginAsync {
@@ -16,8 +16,7 @@ export function metricsRoute(deps: HttpDeps, limited: onRequestHookHandler): Fas
         await auth(request, reply);
       },
     }, async (_request, reply) => {
-      await ctx.collectors.collectAll();
-      const chunks = await renderExpositionChunks(ctx.registry);
+      const chunks = await collectAndRender(ctx.collectors, ctx.registry);
       return reply.type(ctx.registry.contentType).send(Readable.from(chunks));
     });
   };
