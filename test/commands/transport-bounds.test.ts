@@ -87,7 +87,17 @@ describe('Source RCON bounds', () => {
     assert.ok(fake.stats.floodedBytes < 64 * 1024 * 1024, `server wrote ${fake.stats.floodedBytes} bytes`);
   });
 
-  it('a server that streams packets instead of answering the login is cut off at max_reply_size, not read until the connect timeout', async () => {
+  it('a login is cut off after 64 KiB before its answer, whatever max_reply_size allows', async () => {
+    // 60 KiB of chatter before the answer is still a login; 72 KiB is not.
+    for (const [kib, expected] of [[60, 'ok'], [72, 'protocol']] as const) {
+      const fake = await startSrcdsFake({ password: 'pw', bytesBeforeLogin: kib * 1024 });
+      cleanups.push(() => fake.close());
+      const t = srcds(fake.port, { maxReplyBytes: 4 * 1024 * 1024 });
+      assert.equal(await reasonOf(t.send('status', 5_000)), expected, `${kib} KiB before the login answer`);
+    }
+  });
+
+  it('a server that streams packets instead of answering the login is cut off, not read until the connect timeout', async () => {
     const fake = await startSrcdsFake({ password: 'pw', hostile: 'flood-before-auth' });
     cleanups.push(() => fake.close());
     const hooks = recordingHooks();

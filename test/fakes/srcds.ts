@@ -30,6 +30,8 @@ export interface SrcdsFakeOptions {
   respond?: (command: string) => string | undefined;
   /** false: the empty RESPONSE_VALUE after a command is never answered. Default true. */
   answerTerminator?: boolean;
+  /** Bytes of RESPONSE_VALUE packets (id 0) sent before each login answer. */
+  bytesBeforeLogin?: number;
   /** `flood-before-auth`: packets without end from the moment a client connects, no login answer. */
   hostile?: 'flood' | 'flood-before-auth' | 'negative-size' | 'huge-size';
 }
@@ -100,6 +102,7 @@ export async function startSrcdsFake(options: SrcdsFakeOptions): Promise<SrcdsFa
       buffer = rest;
       for (const p of packets) {
         if (p.type === 3) {
+          for (let sent = 0; sent < (options.bytesBeforeLogin ?? 0); sent += 4096) socket.write(packet(0, 0, 'z'.repeat(4096 - 14)));
           if (p.body === options.password) {
             authed = true;
             if (dialect !== 'palworld') send(p.id, 0, '');

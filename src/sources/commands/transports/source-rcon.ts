@@ -41,6 +41,13 @@ const QUIET_GAP_MS = 150;
 /** Requests one connection may have open at once (the runner sends one at a time per server). */
 const MAX_PENDING_REQUESTS = 32;
 export const DEFAULT_MAX_REPLY_BYTES = 4 * 1024 * 1024;
+/**
+ * A login is answered in a few dozen bytes: a server that streams instead is cut off here,
+ * not at max_reply_size. Each byte read is a receive buffer the allocator must find room for
+ * until the next GC: 4 MiB per connect attempt across a flooding fleet raised the agent's RSS
+ * in steps the allocator kept (soak runs).
+ */
+const MAX_LOGIN_BYTES = 64 * 1024;
 
 export interface SourceRconOptions {
   host: string;
@@ -181,13 +188,12 @@ export class SourceRconTransport implements Transport {
         socket.write(encodePacket(authId, TYPE_AUTH, password.reveal()));
       });
       let buffer: Buffer = Buffer.alloc(0);
-      // A login is answered in a few dozen bytes: a server that streams instead is cut off at
-      // max_reply_size, not read at line rate until the connect timeout.
+      const maxLoginBytes = Math.min(MAX_LOGIN_BYTES, this.#maxReplyBytes);
       let received = 0;
       const onAuthData = (chunk: Buffer) => {
         received += chunk.length;
-        if (received > this.#maxReplyBytes) {
-          return fail(new GustError('GUST_RCON_PROTOCOL', `RCON server sent over ${this.#maxReplyBytes} bytes before answering the login`));
+        if (received > maxLoginBytes) {
+          return fail(new GustError('GUST_RCON_PROTOCOL', `RCON server sent over ${maxLoginBytes} bytes before answering the login`));
         }
         buffer = Buffer.concat([buffer, chunk]);
         let decoded: { packets: RconPacket[]; rest: Buffer };
