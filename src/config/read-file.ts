@@ -14,6 +14,25 @@ export const MAX_SECRET_BYTES = 64 * 1024;
 
 const FLAGS = constants.O_RDONLY | constants.O_NONBLOCK;
 
+/**
+ * The buffer for the first read is sized by the file, not by `maxBytes`: a 4 MiB buffer freed
+ * after each config read raised glibc's mmap threshold to 4 MiB (and its trim threshold to
+ * 8 MiB) for the life of the process, so that every allocation below 4 MiB came from arenas
+ * that keep freed memory. One byte more than the file: a file that grew after the stat (or a
+ * /proc file, whose stat says 0) gets a bigger buffer, up to maxBytes + 1.
+ */
+function firstBuffer(stats: Stats, maxBytes: number): Buffer {
+  return Buffer.allocUnsafe(Math.min(Math.max(stats.size, 4096), maxBytes) + 1);
+}
+
+/** `buffer` if it has room after `length` bytes, else a copy twice as big (at most maxBytes + 1). */
+function withRoom(buffer: Buffer, length: number, maxBytes: number): Buffer {
+  if (length < buffer.length) return buffer;
+  const bigger = Buffer.allocUnsafe(Math.min(buffer.length * 2, maxBytes + 1));
+  buffer.copy(bigger, 0, 0, length);
+  return bigger;
+}
+
 function check(file: string, stats: Stats, maxBytes: number): void {
   if (!stats.isFile()) throw new GustError('GUST_CONFIG_READ', `${file}: not a regular file (${fileKind(stats)})`);
   if (stats.size > maxBytes) throw new GustError('GUST_CONFIG_READ', `${file}: larger than the ${maxBytes} bytes allowed`);
@@ -29,11 +48,12 @@ export function readFailure(file: string, err: unknown): string {
 export async function readRegularFile(file: string, maxBytes: number): Promise<string> {
   const handle = await open(file, FLAGS);
   try {
-    check(file, await handle.stat(), maxBytes);
-    // One byte more than allowed: a file that grew after the stat is still caught.
-    const buffer = Buffer.alloc(maxBytes + 1);
+    const stats = await handle.stat();
+    check(file, stats, maxBytes);
+    let buffer = firstBuffer(stats, maxBytes);
     let length = 0;
     for (;;) {
+      buffer = withRoom(buffer, length, maxBytes);
       const { bytesRead } = await handle.read(buffer, length, buffer.length - length, length);
       if (bytesRead === 0) break;
       length += bytesRead;
@@ -49,10 +69,12 @@ export async function readRegularFile(file: string, maxBytes: number): Promise<s
 export function readRegularFileSync(file: string, maxBytes: number): string {
   const fd = openSync(file, FLAGS);
   try {
-    check(file, fstatSync(fd), maxBytes);
-    const buffer = Buffer.alloc(maxBytes + 1);
+    const stats = fstatSync(fd);
+    check(file, stats, maxBytes);
+    let buffer = firstBuffer(stats, maxBytes);
     let length = 0;
     for (;;) {
+      buffer = withRoom(buffer, length, maxBytes);
       const n = readSync(fd, buffer, length, buffer.length - length, length);
       if (n === 0) break;
       length += n;

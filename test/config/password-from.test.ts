@@ -142,6 +142,13 @@ describe('bounded reads of regular files', () => {
       await assert.rejects(read(dir, max), { code: 'GUST_CONFIG_READ', message: `${dir}: not a regular file (a directory)` });
       await assert.rejects(read(path.join(dir, 'missing'), max), { code: 'ENOENT' });
     });
+    test(`${kind}: the buffer is sized by the file, not by maxBytes`, async () => {
+      // A freed 4 MiB buffer per config read raised glibc's mmap threshold for the process's life.
+      const before = process.memoryUsage().arrayBuffers;
+      assert.equal(await read(path.join(dir, 'exact'), 1 << 30), 'e'.repeat(max));
+      const grew = process.memoryUsage().arrayBuffers - before;
+      assert.ok(grew < 1 << 20, `${grew} bytes of buffers after reading ${max} bytes`);
+    });
     test(`${kind}: every descriptor is closed again, after a read and after a refusal`, async () => {
       const open = () => readdirSync('/proc/self/fd').length;
       const before = open();
