@@ -349,7 +349,8 @@ let finished = false;
 const loops = [scrapeLoop(() => finished), sampleLoop(() => finished)];
 const progress = setInterval(() => {
   const counted = [...lastCounts.values()].reduce((a, b) => a + b, 0);
-  const cpu = agentCpuPercent(samples.filter((s) => s.atS >= elapsedS() - 60));
+  const since = elapsedS() - 60;
+  const cpu = agentCpuPercent(samples.filter((s) => s.atS >= since));
   console.log(`  ${Math.round(elapsedS())} s: ${logs.totalWritten} lines written, ${counted} counted, ${faults.length} faults, ${slowScrapes.length} slow and ${failedScrapes.length} failed scrapes, ${doubleCounts.length} double counts, agent CPU ${cpu ?? '-'} %`);
 }, 60_000);
 await faultLoop(endAt);

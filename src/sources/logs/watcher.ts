@@ -26,8 +26,9 @@ export class FileWatcher {
     return this.#exhausted;
   }
 
+  /** `file` is absolute and normalised, as the source's resolved patterns make every path. */
   has(file: string): boolean {
-    return this.#files.has(path.resolve(file));
+    return this.#files.has(file);
   }
 
   /**
@@ -40,7 +41,6 @@ export class FileWatcher {
    * rotated ones. So every path but the followed files is ignored.
    */
   add(file: string): void {
-    file = path.resolve(file);
     if (this.#exhausted) return;
     // A known path too: the source adds a path again when it follows a new file there (after a
     // rotation), which watches it anew if chokidar had lost it; chokidar skips a watched path.
