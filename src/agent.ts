@@ -223,7 +223,8 @@ export class Agent {
     const oldIds = new Set(old.servers.map((s) => s.id));
     const newIds = new Set(config.servers.map((s) => s.id));
     for (const id of oldIds) if (!newIds.has(id)) removeGameCounters(this.ctx.counters, id);
-    for (const server of config.servers) initGameCounters(this.ctx.counters, server);
+    const running = new Map(old.servers.map((s) => [s.id, s]));
+    for (const server of config.servers) initGameCounters(this.ctx.counters, server, running.get(server.id));
     this.ctx.state.configure(config.servers);
   }
 
@@ -231,7 +232,7 @@ export class Agent {
     const { logger } = this.#options;
     const old = this.ctx.config;
     this.#applyServers(config, old);
-    this.ctx.extraction.reload();
+    this.ctx.extraction.reload(old);
     this.#serversConfigured.set(this.#fileConfig.servers.length);
     if (config.log.level !== old.log.level) logger.level = config.log.level;
     for (const component of [...(this.#cluster ? [this.#cluster] : []), ...this.#components]) {

@@ -4,7 +4,7 @@
  * and the state store; user rules feed their own metrics.
  */
 import type { AgentContext } from '../agent/context.ts';
-import type { Game, ServerConfig } from '../config/schema.ts';
+import type { Config, Game, ServerConfig } from '../config/schema.ts';
 import { logMetrics, type LogMetrics, type MatchCell } from '../metrics/logs.ts';
 import { RuleMetrics, type RuleMetric } from '../metrics/rules.ts';
 import type { LogEvent } from './events.ts';
@@ -249,7 +249,8 @@ export class ExtractionEngine implements Extraction {
     }
   }
 
-  reload(): void {
+  /** `running`: the config before this reload, so unchanged servers skip setting up their series again. */
+  reload(running?: Config): void {
     const config = this.#ctx.config;
     const metrics = this.#ruleMetrics.sync(config.rules);
     // Series (and the label values they hold) live with the metric, so they survive a reload.
@@ -261,7 +262,8 @@ export class ExtractionEngine implements Extraction {
         this.#servers.delete(id);
       }
     }
-    for (const cfg of config.servers) this.#configureServer(cfg);
+    const before = new Map(running?.servers.map((s) => [s.id, s]));
+    for (const cfg of config.servers) this.#configureServer(cfg, before.get(cfg.id));
   }
 
   /** Flush open multi-line records and pending observations (end of a one-shot parse, shutdown). */
@@ -302,13 +304,13 @@ export class ExtractionEngine implements Extraction {
     }
   }
 
-  #configureServer(cfg: ServerConfig): void {
+  #configureServer(cfg: ServerConfig, previous: ServerConfig | undefined): void {
     let server = this.#servers.get(cfg.id);
     if (!server) {
       server = new ServerEntry(cfg.id, cfg.game, this.#ctx, this.#metrics);
       this.#servers.set(cfg.id, server);
     }
-    this.#metrics.pending.init(cfg);
+    this.#metrics.pending.init(cfg, previous);
     server.game = cfg.game;
     server.builtin = BUILTIN_RULES[cfg.game];
     const applicable = [...this.#rules.values()].filter((r) => ruleApplies(r, cfg.id, 'log'));

@@ -1,5 +1,5 @@
 /** The extraction engine as the sources see it: one engine for log lines, console streams and command replies. */
-import type { Game } from '../config/schema.ts';
+import type { Config, Game } from '../config/schema.ts';
 
 export type LineOrigin = 'log' | 'console';
 
@@ -11,6 +11,6 @@ export interface Extraction {
   line(serverId: string, line: string, origin: LineOrigin, atMs?: number, game?: Game): void;
   /** A command reply: apply the user rules named in the command's config (`rules:`). */
   reply(serverId: string, command: string, text: string, ruleNames: readonly string[]): void;
-  /** Rules changed (reload): recompile, keep counter values. */
-  reload(): void;
+  /** Rules changed (reload): recompile, keep counter values. `running`: the config before the reload. */
+  reload(running?: Config): void;
 }

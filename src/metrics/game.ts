@@ -3,6 +3,7 @@
  * every scrape; counters (restarts, joins, leaves, log events, sessions) are incremented by
  * the sources and snapshotted with the log offsets so they survive restarts.
  */
+import { isDeepStrictEqual } from 'node:util';
 import type { Registry } from 'prom-client';
 import type { ServerConfig } from '../config/schema.ts';
 import { BUILTIN_RULES } from '../extract/builtin/index.ts';
@@ -52,11 +53,14 @@ export function gameCountsOf(server: GameCountsConfig): RuleSetCounts & { restar
 /**
  * Start at 0 the label sets a server's configuration can move (CONVENTIONS: a label set that
  * can occur starts at 0), and only those: every server used to carry all eight log events, and
- * a query-only server joins and leaves it can never see. Idempotent (a reload calls it again).
+ * a query-only server joins and leaves it can never see. Idempotent (a reload calls it again,
+ * with the running config as `previous`: nothing to do when the label sets stay the same).
  */
-export function initGameCounters(counters: GameCounters, server: ServerConfig): void {
+export function initGameCounters(counters: GameCounters, server: ServerConfig, previous?: ServerConfig): void {
   const labels = { server: server.id };
   const counts = gameCountsOf(server);
+  // A reload of hundreds of unchanged servers must not stall scrapes on label hashing.
+  if (previous && isDeepStrictEqual(counts, gameCountsOf(previous))) return;
   if (counts.restarts) counters.restarts.inc(labels, 0);
   if (counts.players) {
     counters.joins.inc(labels, 0);

@@ -68,6 +68,13 @@ function createLogMetrics(registry: Registry) {
 export type LogMetrics = ReturnType<typeof createLogMetrics>;
 
 /** Hot-path counts kept as numbers until the next scrape (or an explicit flush). */
+type SeriesInputs = Pick<ServerConfig, 'id' | 'logs' | 'rcon' | 'commands'>;
+
+function pendingSeriesOf(server: SeriesInputs): { files: boolean; unmatched: boolean } {
+  const files = server.logs.length > 0;
+  return { files, unmatched: files || hasConsoleStream(server) };
+}
+
 export class PendingCounts {
   #metrics: LogMetrics | undefined;
   readonly #lines = new Map<string, number>();
@@ -108,12 +115,17 @@ export class PendingCounts {
   /**
    * Start at 0 the series a server's config can move (CONVENTIONS: a label set that can occur
    * starts at 0): file series only with `logs:`, unmatched lines also for a WebRCON console
-   * stream. Idempotent: a reload calls it again.
+   * stream. Idempotent: a reload calls it again, with the running config as `previous`.
    */
-  init(server: Pick<ServerConfig, 'id' | 'logs' | 'rcon' | 'commands'>): void {
+  init(server: SeriesInputs, previous?: SeriesInputs): void {
     const m = this.#metrics!;
     const labels = { server: server.id };
-    if (server.logs.length > 0) {
+    const { files, unmatched } = pendingSeriesOf(server);
+    if (previous) {
+      const before = pendingSeriesOf(previous);
+      if (before.files === files && before.unmatched === unmatched) return;
+    }
+    if (files) {
       m.lines.inc(labels, 0);
       m.bytes.inc(labels, 0);
       m.invalidEncoding.inc(labels, 0);
@@ -121,7 +133,7 @@ export class PendingCounts {
       for (const kind of ROTATION_KINDS) m.rotations.inc({ ...labels, kind }, 0);
       for (const reason of COUNTED_READ_ERRORS) m.readErrors.inc({ ...labels, reason }, 0);
     }
-    if (server.logs.length > 0 || hasConsoleStream(server)) m.unmatched.inc(labels, 0);
+    if (unmatched) m.unmatched.inc(labels, 0);
   }
 
   flush(): void {

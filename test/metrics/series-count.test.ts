@@ -119,6 +119,30 @@ describe('series per kind of server (all game servers unreachable)', () => {
   });
 });
 
+test('a reload that gives servers more to watch sets up their new series at 0, as a start with that config would', async () => {
+  const dir = tempDir();
+  const config = (retries: number, grows: string, commands: string) =>
+    `auto_commands: { interval: 1h, timeout: 1s, retries: ${retries}, error_backoff: 1h }\nservers:\n` +
+    `  - id: grows\n    ${grows}\n  - id: command-exec\n    ${KINDS['command-exec']!.yaml(dir).replace('[status]', commands)}`;
+  const agent = await startAgent(config(0, KINDS['query-only']!.yaml(dir), '[status]'), { dir });
+  const twoCommands = { ...KINDS['command-exec']!.series, 'gust_commands_total': 2, 'gust_command_retries_total': 2, 'gust_command_failures_total': 6 };
+  const { 'gust_command_retries_total': _, ...noRetries } = twoCommands;
+  try {
+    // Unchanged servers skip setting up their series on a reload: none of these changes may pass for "unchanged".
+    writeFileSync(agent.configPath, config(0, KINDS['log-rust']!.yaml(dir), '[status, info]'));
+    assert.deepEqual(await agent.agent.reload(), { ok: true });
+    let exposition = await agent.scrape();
+    assert.deepEqual(seriesOf(exposition, 'grows'), KINDS['log-rust']!.series);
+    assert.deepEqual(seriesOf(exposition, 'command-exec'), noRetries);
+    writeFileSync(agent.configPath, config(1, KINDS['log-rust']!.yaml(dir), '[status, info]'));
+    assert.deepEqual(await agent.agent.reload(), { ok: true });
+    exposition = await agent.scrape();
+    assert.deepEqual(seriesOf(exposition, 'command-exec'), twoCommands);
+  } finally {
+    await agent.stop();
+  }
+});
+
 test("a built-in rule set declares exactly what its rules count (the label sets a server starts at 0)", () => {
   for (const [game, set] of Object.entries(BUILTIN_RULES)) {
     const source = readFileSync(path.join(ROOT, 'src/extract/builtin', `${game}.ts`), 'utf8').replace(/^\s*counts: .*$/m, '');

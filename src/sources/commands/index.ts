@@ -4,6 +4,7 @@
  * rounds. Replies become game-state observations (built-in parsers), user-rule metrics,
  * cache entries and CATALOGUE B/C series.
  */
+import { isDeepStrictEqual } from 'node:util';
 import type { RefreshResult, AgentContext, Component } from '../../agent/context.ts';
 import type { Config, ServerConfig } from '../../config/schema.ts';
 import { createCommandMetrics, initCommandMetrics, initServerMetrics, removeCommandMetrics, removeServerMetrics } from '../../metrics/commands.ts';
@@ -29,6 +30,8 @@ export function createCommandSource(ctx: AgentContext): CommandSource {
   const metrics = createCommandMetrics(ctx.registry);
   const entries = new Map<string, ServerEntry>();
   let stopped = true;
+  /** The retries the command series were set up with (a retries series exists only when retries > 0). */
+  let appliedRetries = -1;
   const limiter = new Limiter(ctx.config.auto_commands.max_concurrent, (_active, waiting) => metrics.queueLength.set(waiting));
   const deps = { ctx, metrics, stopped: () => stopped };
   const scheduler = new Scheduler({
@@ -125,9 +128,12 @@ export function createCommandSource(ctx: AgentContext): CommandSource {
       if (existing) {
         const dropped = existing.commands.filter((c) => !server.commands.some((n) => (typeof n === 'string' ? n : n.command) === c.command));
         removeCommandMetrics(metrics, server.id, dropped.map((c) => c.command));
+        const series = seriesSpecs(existing.commands);
         existing.config = server;
         existing.commands = specsFor(server, existing.commands);
-        initCommandMetrics(metrics, server.id, existing.transport.kind, seriesSpecs(existing.commands), config.auto_commands.retries);
+        const next = seriesSpecs(existing.commands);
+        // Set up again only what changed: a reload of hundreds of servers must not stall scrapes.
+        if (config.auto_commands.retries !== appliedRetries || !isDeepStrictEqual(series, next)) initCommandMetrics(metrics, server.id, existing.transport.kind, next, config.auto_commands.retries);
         continue;
       }
       try {
@@ -141,6 +147,7 @@ export function createCommandSource(ctx: AgentContext): CommandSource {
       }
     }
     limiter.setLimit(config.auto_commands.max_concurrent);
+    appliedRetries = config.auto_commands.retries;
   }
 
   async function refresh(serverId: string): Promise<RefreshResult | undefined> {
