@@ -3,7 +3,6 @@
  * every scrape; counters (restarts, joins, leaves, log events, sessions) are incremented by
  * the sources and snapshotted with the log offsets so they survive restarts.
  */
-import { isDeepStrictEqual } from 'node:util';
 import type { Registry } from 'prom-client';
 import type { ServerConfig } from '../config/schema.ts';
 import { BUILTIN_RULES } from '../extract/builtin/index.ts';
@@ -56,11 +55,16 @@ export function gameCountsOf(server: GameCountsConfig): RuleSetCounts & { restar
  * a query-only server joins and leaves it can never see. Idempotent (a reload calls it again,
  * with the running config as `previous`: nothing to do when the label sets stay the same).
  */
+/** What `gameCountsOf` reads, as one string: equal strings, equal label sets. */
+function countsInputs(server: GameCountsConfig): string {
+  return `${server.game} ${hasConsoleStream(server)} ${server.commands.length > 0} ${server.logs.map((log) => log.game ?? server.game).join(' ')}`;
+}
+
 export function initGameCounters(counters: GameCounters, server: ServerConfig, previous?: ServerConfig): void {
+  // A reload of hundreds of unchanged servers must not stall scrapes on label hashing.
+  if (previous && countsInputs(previous) === countsInputs(server)) return;
   const labels = { server: server.id };
   const counts = gameCountsOf(server);
-  // A reload of hundreds of unchanged servers must not stall scrapes on label hashing.
-  if (previous && isDeepStrictEqual(counts, gameCountsOf(previous))) return;
   if (counts.restarts) counters.restarts.inc(labels, 0);
   if (counts.players) {
     counters.joins.inc(labels, 0);

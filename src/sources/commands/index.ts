@@ -4,7 +4,6 @@
  * rounds. Replies become game-state observations (built-in parsers), user-rule metrics,
  * cache entries and CATALOGUE B/C series.
  */
-import { isDeepStrictEqual } from 'node:util';
 import type { RefreshResult, AgentContext, Component } from '../../agent/context.ts';
 import type { Config, ServerConfig } from '../../config/schema.ts';
 import { createCommandMetrics, initCommandMetrics, initServerMetrics, removeCommandMetrics, removeServerMetrics } from '../../metrics/commands.ts';
@@ -133,7 +132,7 @@ export function createCommandSource(ctx: AgentContext): CommandSource {
         existing.commands = specsFor(server, existing.commands);
         const next = seriesSpecs(existing.commands);
         // Set up again only what changed: a reload of hundreds of servers must not stall scrapes.
-        if (config.auto_commands.retries !== appliedRetries || !isDeepStrictEqual(series, next)) initCommandMetrics(metrics, server.id, existing.transport.kind, next, config.auto_commands.retries);
+        if (config.auto_commands.retries !== appliedRetries || JSON.stringify(series) !== JSON.stringify(next)) initCommandMetrics(metrics, server.id, existing.transport.kind, next, config.auto_commands.retries);
         continue;
       }
       try {
