@@ -49,17 +49,17 @@ export function gameCountsOf(server: GameCountsConfig): RuleSetCounts & { restar
   };
 }
 
+/** What `gameCountsOf` reads, as one string: equal strings, equal label sets. */
+function countsInputs(server: GameCountsConfig): string {
+  return `${server.game} ${hasConsoleStream(server)} ${server.commands.length > 0} ${server.logs.map((log) => log.game ?? server.game).join(' ')}`;
+}
+
 /**
  * Start at 0 the label sets a server's configuration can move (CONVENTIONS: a label set that
  * can occur starts at 0), and only those: every server used to carry all eight log events, and
  * a query-only server joins and leaves it can never see. Idempotent (a reload calls it again,
  * with the running config as `previous`: nothing to do when the label sets stay the same).
  */
-/** What `gameCountsOf` reads, as one string: equal strings, equal label sets. */
-function countsInputs(server: GameCountsConfig): string {
-  return `${server.game} ${hasConsoleStream(server)} ${server.commands.length > 0} ${server.logs.map((log) => log.game ?? server.game).join(' ')}`;
-}
-
 export function initGameCounters(counters: GameCounters, server: ServerConfig, previous?: ServerConfig): void {
   // A reload of hundreds of unchanged servers must not stall scrapes on label hashing.
   if (previous && countsInputs(previous) === countsInputs(server)) return;

@@ -67,7 +67,6 @@ function createLogMetrics(registry: Registry) {
 }
 export type LogMetrics = ReturnType<typeof createLogMetrics>;
 
-/** Hot-path counts kept as numbers until the next scrape (or an explicit flush). */
 type SeriesInputs = Pick<ServerConfig, 'id' | 'logs' | 'rcon' | 'commands'>;
 
 function pendingSeriesOf(server: SeriesInputs): { files: boolean; unmatched: boolean } {
@@ -75,6 +74,7 @@ function pendingSeriesOf(server: SeriesInputs): { files: boolean; unmatched: boo
   return { files, unmatched: files || hasConsoleStream(server) };
 }
 
+/** Hot-path counts kept as numbers until the next scrape (or an explicit flush). */
 export class PendingCounts {
   #metrics: LogMetrics | undefined;
   readonly #lines = new Map<string, number>();
