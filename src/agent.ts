@@ -176,8 +176,12 @@ export class Agent {
   /** Discovered servers join the configured ones like a config reload that keeps the file's servers. */
   async #setDiscovered(servers: ServerConfig[]): Promise<void> {
     if (!this.#componentsStarted) {
+      // The components start with these servers; the extraction engine exists already and
+      // would drop the lines (a WebRCON console) of servers it was never told about.
       this.#discovered = servers;
-      this.#applyServers(withDiscovered(this.#fileConfig, servers), this.ctx.config);
+      const old = this.ctx.config;
+      this.#applyServers(withDiscovered(this.#fileConfig, servers), old);
+      this.ctx.extraction.reload(old);
       return;
     }
     await this.#serialised(async () => {

@@ -60,6 +60,9 @@ describe('discovered servers in the agent', () => {
     assert.equal(seriesValue(text, 'gust_discovery_failures_total{source="process"}'), 0);
     assert.ok(seriesValue(text, 'gust_discovery_duration_seconds') !== undefined);
     assert.equal(seriesValue(text, 'gust_servers_configured'), 0);
+    // Found before the components started: its console stream reaches the Rust rules.
+    rustFake.console('10.0.0.1:5000/76561198000000001/Bob joined [windows/76561198000000001]');
+    await eventually(async () => seriesValue(await agent.scrape(), 'gust_player_joins_total{server="agent_test"}') === 1, 5_000, 'a console join counted');
 
     const { servers } = (await (await fetch(`${agent.url}/api/v1/servers`)).json()) as Servers;
     const survival = servers.find((s) => s.id === 'agent-survival');
