@@ -176,12 +176,8 @@ export class Agent {
   /** Discovered servers join the configured ones like a config reload that keeps the file's servers. */
   async #setDiscovered(servers: ServerConfig[]): Promise<void> {
     if (!this.#componentsStarted) {
-      // The components start with these servers; the extraction engine exists already and
-      // would drop the lines (a WebRCON console) of servers it was never told about.
       this.#discovered = servers;
-      const old = this.ctx.config;
-      this.#applyServers(withDiscovered(this.#fileConfig, servers), old);
-      this.ctx.extraction.reload(old);
+      this.#applyServers(withDiscovered(this.#fileConfig, servers), this.ctx.config);
       return;
     }
     await this.#serialised(async () => {
@@ -221,7 +217,7 @@ export class Agent {
     }
   }
 
-  /** Servers in state and counters follow the config. */
+  /** Servers in state, counters and the extraction engine follow the config (the engine drops lines of servers it was never told about). */
   #applyServers(config: Config, old: Config): void {
     this.ctx.config = config;
     const oldIds = new Set(old.servers.map((s) => s.id));
@@ -230,13 +226,13 @@ export class Agent {
     const running = new Map(old.servers.map((s) => [s.id, s]));
     for (const server of config.servers) initGameCounters(this.ctx.counters, server, running.get(server.id));
     this.ctx.state.configure(config.servers);
+    this.ctx.extraction.reload(old);
   }
 
   async #apply(config: Config): Promise<void> {
     const { logger } = this.#options;
     const old = this.ctx.config;
     this.#applyServers(config, old);
-    this.ctx.extraction.reload(old);
     this.#serversConfigured.set(this.#fileConfig.servers.length);
     if (config.log.level !== old.log.level) logger.level = config.log.level;
     for (const component of [...(this.#cluster ? [this.#cluster] : []), ...this.#components]) {
